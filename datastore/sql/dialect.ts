@@ -1,0 +1,36 @@
+/**
+ * What the shared SQL log needs from one database: a kysely instance, its DDL, and the few
+ * statements that differ between SQLite, PostgreSQL and MySQL.
+ *
+ * @module
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { KineDatabase, KineRow } from "./schema.ts";
+
+/** One SQL database behind the log. */
+export interface SqlDialect {
+  readonly name: "sqlite" | "postgres" | "mysql";
+  readonly db: Kysely<KineDatabase>;
+  /** How often the watch poller looks for rows written by other servers, in milliseconds. */
+  readonly pollIntervalMs: number;
+  /** Create the table and indexes if they are missing. */
+  createSchema(): Promise<void>;
+  /**
+   * Run `fn` in a write transaction that holds the log's write lock, so that revisions commit in
+   * id order across every server sharing the database.
+   */
+  writeTransaction<T>(fn: (trx: Transaction<KineDatabase>) => Promise<T>): Promise<T>;
+  /** Insert a row and return its id. */
+  insert(trx: Transaction<KineDatabase>, row: Omit<KineRow, "id">): Promise<number>;
+  /** Tell other servers that rows up to `revision` were committed (inside the write transaction). */
+  notify?(trx: Transaction<KineDatabase>, revision: number): Promise<void>;
+  /** Call `onChange` whenever another server commits; resolves to an unsubscribe function. */
+  listen?(onChange: () => void): Promise<() => Promise<void>>;
+  /** Whether an error means the database is unreachable (rather than a bad statement). */
+  isUnavailable(error: unknown): boolean;
+  /** Bytes on disk. */
+  size(): Promise<number>;
+  /** Work after a compaction (SQLite checkpoints its WAL). */
+  afterCompact?(): Promise<void>;
+  close(): Promise<void>;
+}

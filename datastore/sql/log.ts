@@ -1,0 +1,452 @@
+/**
+ * The log every SQL backend shares: kine's semantics over one {@linkcode SqlDialect}.
+ *
+ * Writes from concurrent callers are group-committed: one transaction per batch, holding the
+ * dialect's write lock, so revisions commit in the order they are numbered on every server sharing
+ * the database and a watcher reading `id > last` never skips one.
+ *
+ * @module
+ */
+import type { Transaction } from "kysely";
+import {
+  CompactedError,
+  ConflictError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  prefixEnd,
+  type Store,
+  StoreError,
+  UnavailableError,
+  type WatchEvent,
+  type WatchOptions,
+  type WriteOptions,
+} from "../store.ts";
+import type { SqlDialect } from "./dialect.ts";
+import { COMPACT_KEY, type KineDatabase, type KineRow } from "./schema.ts";
+import { WatchHub } from "./watch_hub.ts";
+import { LeaseReaper } from "./lease_reaper.ts";
+
+/** Rows a batch (write, poll, replay or compaction) handles at most. */
+const BATCH = 500;
+/** Revisions one compaction transaction covers, so writers never wait long for the lock. */
+const COMPACT_BATCH = 1000;
+
+type Row = {
+  id: number | string;
+  name: string;
+  created: number;
+  deleted: number;
+  create_revision: number | string;
+  prev_revision: number | string;
+  lease: number;
+  value: Uint8Array | null;
+};
+
+type WriteOp =
+  | { kind: "create"; key: string; value: Uint8Array; ttl: number }
+  | { kind: "update"; key: string; value: Uint8Array; expected: number; ttl: number }
+  | { kind: "delete"; key: string; expected?: number };
+
+interface Pending {
+  op: WriteOp;
+  resolve(row: Row): void;
+  reject(error: Error): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function toKeyValue(row: Row): KeyValue {
+  const id = Number(row.id);
+  return {
+    key: row.name,
+    value: row.value ?? EMPTY,
+    createRevision: row.created ? id : Number(row.create_revision),
+    modRevision: id,
+    lease: Number(row.lease) || 0,
+  };
+}
+
+/**
+ * A {@linkcode Store} over a SQL database.
+ *
+ * @example
+ * ```ts
+ * const store = await SqlLog.open(await sqliteDialect("/var/lib/rancher/k3s/server/db/state.db"));
+ * await store.create("/registry/namespaces/default", new TextEncoder().encode("{}"));
+ * ```
+ */
+export class SqlLog implements Store {
+  readonly backend: string;
+  readonly #dialect: SqlDialect;
+  readonly #hub: WatchHub;
+  readonly #reaper: LeaseReaper;
+  #queue: Pending[] = [];
+  #flushing = false;
+  #closed = false;
+  #unlisten?: () => Promise<void>;
+
+  private constructor(dialect: SqlDialect, startRevision: number) {
+    this.#dialect = dialect;
+    this.backend = dialect.name;
+    this.#hub = new WatchHub((after) => this.#readAfter(after), startRevision, dialect.pollIntervalMs);
+    this.#reaper = new LeaseReaper(this);
+  }
+
+  /** Create the schema if needed and start the watch poller and the lease reaper. */
+  static async open(dialect: SqlDialect): Promise<SqlLog> {
+    try {
+      await dialect.createSchema();
+      const log = new SqlLog(dialect, 0);
+      const start = await log.currentRevision();
+      log.#hub.start(start);
+      if (dialect.listen) log.#unlisten = await dialect.listen(() => log.#hub.wake());
+      await log.#reaper.start(start, await log.#rowsWithLease(start));
+      return log;
+    } catch (error) {
+      await dialect.close().catch(() => {});
+      throw dialect.isUnavailable(error)
+        ? new UnavailableError(`datastore ${dialect.name} is unavailable: ${messageOf(error)}`, { cause: error })
+        : error;
+    }
+  }
+
+  async currentRevision(): Promise<number> {
+    return await this.#guard(async () => {
+      const row = await this.#dialect.db.selectFrom("kine").select((eb) => eb.fn.max("id").as("rev"))
+        .executeTakeFirst();
+      return Number(row?.rev ?? 0);
+    });
+  }
+
+  async compactRevision(): Promise<number> {
+    return await this.#guard(async () => {
+      const row = await this.#dialect.db.selectFrom("kine").select("prev_revision").where("name", "=", COMPACT_KEY)
+        .executeTakeFirst();
+      return Number(row?.prev_revision ?? 0);
+    });
+  }
+
+  async get(key: string, options: { revision?: number } = {}): Promise<{ revision: number; kv?: KeyValue }> {
+    const revision = await this.#readRevision(options.revision);
+    return await this.#guard(async () => {
+      const row = await this.#dialect.db.selectFrom("kine").selectAll().where("name", "=", key)
+        .where("id", "<=", revision).orderBy("id", "desc").limit(1).executeTakeFirst() as Row | undefined;
+      return { revision, kv: row && !row.deleted ? toKeyValue(row) : undefined };
+    });
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    const revision = await this.#readRevision(options.revision);
+    const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
+    // "key\0", the first key after "key", cannot be a parameter everywhere (PostgreSQL text refuses NUL).
+    const exclusive = start.endsWith("\0");
+    const from = exclusive ? start.slice(0, -1) : start;
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    return await this.#guard(async () => {
+      let query = this.#dialect.db.selectFrom("kine as kv")
+        .innerJoin(
+          (eb) =>
+            eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid"))
+              .where("name", exclusive ? ">" : ">=", from).where("name", "<", prefixEnd(prefix))
+              .where("name", "!=", COMPACT_KEY).where("id", "<=", revision).groupBy("name").as("m"),
+          (join) => join.onRef("kv.id", "=", "m.mid"),
+        )
+        .selectAll("kv").where("kv.deleted", "=", 0).orderBy("kv.name");
+      if (limit) query = query.limit(limit + 1);
+      const rows = await query.execute() as Row[];
+      const more = limit > 0 && rows.length > limit;
+      return { revision, kvs: (more ? rows.slice(0, limit) : rows).map(toKeyValue), more };
+    });
+  }
+
+  async count(prefix: string, options: { revision?: number } = {}): Promise<{ revision: number; count: number }> {
+    const revision = await this.#readRevision(options.revision);
+    return await this.#guard(async () => {
+      const row = await this.#dialect.db.selectFrom("kine as kv")
+        .innerJoin(
+          (eb) =>
+            eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid"))
+              .where("name", ">=", prefix).where("name", "<", prefixEnd(prefix)).where("name", "!=", COMPACT_KEY)
+              .where("id", "<=", revision).groupBy("name").as("m"),
+          (join) => join.onRef("kv.id", "=", "m.mid"),
+        )
+        .select((eb) => eb.fn.countAll().as("n")).where("kv.deleted", "=", 0).executeTakeFirst();
+      return { revision, count: Number(row?.n ?? 0) };
+    });
+  }
+
+  async create(key: string, value: Uint8Array, options: WriteOptions = {}): Promise<KeyValue> {
+    return toKeyValue(await this.#write({ kind: "create", key, value, ttl: options.ttl ?? 0 }));
+  }
+
+  async update(
+    key: string,
+    value: Uint8Array,
+    expectedRevision: number,
+    options: WriteOptions = {},
+  ): Promise<KeyValue> {
+    return toKeyValue(
+      await this.#write({ kind: "update", key, value, expected: expectedRevision, ttl: options.ttl ?? 0 }),
+    );
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<{ revision: number; prevKv: KeyValue }> {
+    const tombstone = await this.#write({ kind: "delete", key, expected: expectedRevision });
+    const prevKv = toKeyValue({ ...tombstone, id: tombstone.prev_revision });
+    return { revision: Number(tombstone.id), prevKv };
+  }
+
+  async *watch(prefix: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent[]> {
+    if (this.#closed) throw new StoreError("store is closed");
+    const subscription = this.#hub.subscribe(prefix, options.signal);
+    try {
+      const from = options.fromRevision ?? 0;
+      if (from > 0) {
+        const compacted = await this.compactRevision();
+        if (from <= compacted) throw new CompactedError(from, compacted);
+        let after = from - 1;
+        while (after < subscription.startRevision) {
+          const rows = await this.#readAfter(after, subscription.startRevision, prefix);
+          if (rows.length === 0) break;
+          after = rows[rows.length - 1].kv.modRevision;
+          yield rows;
+        }
+        const compactedNow = await this.compactRevision();
+        if (from <= compactedNow) throw new CompactedError(from, compactedNow);
+      }
+      for await (const batch of subscription) {
+        const events = from > subscription.startRevision ? batch.filter((e) => e.kv.modRevision >= from) : batch;
+        if (events.length) yield events;
+      }
+    } finally {
+      subscription.close();
+    }
+  }
+
+  async compact(revision: number): Promise<void> {
+    const current = await this.currentRevision();
+    // Keep the newest row whatever is asked: the current revision is MAX(id) and must never go back.
+    const target = Math.min(revision, current - 1);
+    let from = await this.compactRevision();
+    while (from < target) {
+      const to = Math.min(from + COMPACT_BATCH, target);
+      await this.#guard(() =>
+        this.#dialect.writeTransaction(async (trx) => {
+          const done = await trx.selectFrom("kine").select("prev_revision").where("name", "=", COMPACT_KEY)
+            .executeTakeFirst();
+          const lo = Number(done?.prev_revision ?? 0);
+          if (lo >= to) return; // another server sharing the database got there first
+          await trx.deleteFrom("kine").where("id", "in", (eb) =>
+            eb.selectFrom(
+              (inner) =>
+                inner.selectFrom("kine").select("prev_revision").where("name", "!=", COMPACT_KEY)
+                  .where("prev_revision", "!=", 0).where("id", ">", lo).where("id", "<=", to).as("superseded"),
+            ).select("superseded.prev_revision")).execute();
+          await trx.deleteFrom("kine").where("deleted", "=", 1).where("id", ">", lo).where("id", "<=", to).execute();
+          await trx.updateTable("kine").set({ prev_revision: to }).where("name", "=", COMPACT_KEY).execute();
+        })
+      );
+      from = to;
+    }
+    await this.#dialect.afterCompact?.();
+  }
+
+  async size(): Promise<number> {
+    return await this.#guard(() => this.#dialect.size());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reaper.stop();
+    this.#hub.stop();
+    while (this.#flushing) await new Promise((r) => setTimeout(r, 5));
+    await this.#unlisten?.().catch(() => {});
+    await this.#dialect.close();
+  }
+
+  /** The rows with a lease, newest version per key, for the reaper's first pass. */
+  async #rowsWithLease(revision: number): Promise<KeyValue[]> {
+    const rows = await this.#dialect.db.selectFrom("kine as kv")
+      .innerJoin(
+        (eb) =>
+          eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid")).where("name", "!=", COMPACT_KEY)
+            .where("id", "<=", revision).groupBy("name").as("m"),
+        (join) => join.onRef("kv.id", "=", "m.mid"),
+      )
+      .selectAll("kv").where("kv.deleted", "=", 0).where("kv.lease", ">", 0).execute() as Row[];
+    return rows.map(toKeyValue);
+  }
+
+  /** Events after `after` (up to `until`, under `prefix`), with the versions they replaced. */
+  async #readAfter(after: number, until?: number, prefix?: string): Promise<WatchEvent[]> {
+    let query = this.#dialect.db.selectFrom("kine as k").leftJoin("kine as p", "p.id", "k.prev_revision")
+      .selectAll("k")
+      .select([
+        "p.id as p_id",
+        "p.created as p_created",
+        "p.create_revision as p_create_revision",
+        "p.lease as p_lease",
+        "p.value as p_value",
+      ])
+      .where("k.id", ">", after).where("k.name", "!=", COMPACT_KEY).orderBy("k.id").limit(BATCH);
+    if (until !== undefined) query = query.where("k.id", "<=", until);
+    if (prefix) query = query.where("k.name", ">=", prefix).where("k.name", "<", prefixEnd(prefix));
+    const rows = await query.execute();
+    return rows.map((r) => {
+      const kv = toKeyValue(r as Row);
+      const prevKv = r.p_id === null || r.p_id === undefined ? undefined : toKeyValue({
+        id: r.p_id,
+        name: r.name,
+        created: r.p_created ?? 0,
+        deleted: 0,
+        create_revision: r.p_create_revision ?? 0,
+        prev_revision: 0,
+        lease: r.p_lease ?? 0,
+        value: r.p_value ?? null,
+      });
+      const type = r.deleted ? "delete" : r.created ? "create" : "update";
+      return type === "create" ? { type, kv } : { type, kv, prevKv };
+    });
+  }
+
+  async #readRevision(requested?: number): Promise<number> {
+    const current = await this.currentRevision();
+    if (!requested || requested <= 0) return current;
+    if (requested > current) throw new FutureRevisionError(requested, current);
+    const compacted = await this.compactRevision();
+    if (requested < compacted) throw new CompactedError(requested, compacted);
+    return requested;
+  }
+
+  #write(op: WriteOp): Promise<Row> {
+    if (this.#closed) return Promise.reject(new StoreError("store is closed"));
+    return new Promise<Row>((resolve, reject) => {
+      this.#queue.push({ op, resolve, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        // Let callers of the same tick join the first batch.
+        queueMicrotask(() => this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length) {
+        const batch = this.#queue.splice(0, BATCH);
+        await this.#commit(batch);
+        this.#hub.wake();
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    let outcomes: (Row | Error)[];
+    try {
+      outcomes = await this.#dialect.writeTransaction(async (trx) => {
+        const results: (Row | Error)[] = [];
+        let last = 0;
+        for (const pending of batch) {
+          const outcome = await this.#apply(trx, pending.op);
+          if (!(outcome instanceof Error)) last = Number(outcome.id);
+          results.push(outcome);
+        }
+        if (last && this.#dialect.notify) await this.#dialect.notify(trx, last);
+        return results;
+      });
+    } catch (error) {
+      if (batch.length > 1 && !this.#dialect.isUnavailable(error)) {
+        // One bad write must not fail the others it was batched with: retry each alone.
+        for (const pending of batch) await this.#commit([pending]);
+        return;
+      }
+      const failure = this.#mapError(error);
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    outcomes.forEach((outcome, i) => outcome instanceof Error ? batch[i].reject(outcome) : batch[i].resolve(outcome));
+  }
+
+  async #apply(trx: Transaction<KineDatabase>, op: WriteOp): Promise<Row | Error> {
+    const current = await trx.selectFrom("kine").selectAll().where("name", "=", op.key).orderBy("id", "desc")
+      .limit(1).executeTakeFirst() as Row | undefined;
+    const live = current && !current.deleted ? current : undefined;
+    let row: Omit<KineRow, "id">;
+    switch (op.kind) {
+      case "create":
+        if (live) return new KeyExistsError(op.key);
+        row = {
+          name: op.key,
+          created: 1,
+          deleted: 0,
+          create_revision: 0,
+          // After a delete the new version follows the tombstone, so (name, prev_revision) stays unique.
+          prev_revision: current ? Number(current.id) : 0,
+          lease: op.ttl,
+          value: op.value,
+        };
+        break;
+      case "update":
+        if (!live) return new KeyNotFoundError(op.key);
+        if (Number(live.id) !== op.expected) return new ConflictError(op.key, op.expected, toKeyValue(live));
+        row = {
+          name: op.key,
+          created: 0,
+          deleted: 0,
+          create_revision: toKeyValue(live).createRevision,
+          prev_revision: Number(live.id),
+          lease: op.ttl,
+          value: op.value,
+        };
+        break;
+      case "delete":
+        if (!live) return new KeyNotFoundError(op.key);
+        if (op.expected !== undefined && Number(live.id) !== op.expected) {
+          return new ConflictError(op.key, op.expected, toKeyValue(live));
+        }
+        row = {
+          name: op.key,
+          created: 0,
+          deleted: 1,
+          create_revision: toKeyValue(live).createRevision,
+          prev_revision: Number(live.id),
+          lease: live.lease,
+          value: live.value,
+        };
+        break;
+    }
+    const id = await this.#dialect.insert(trx, row);
+    return { ...row, id };
+  }
+
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  #mapError(error: unknown): Error {
+    if (error instanceof StoreError) return error;
+    if (this.#dialect.isUnavailable(error)) {
+      return new UnavailableError(`datastore ${this.#dialect.name} is unavailable: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length) return messageOf(error.errors[0]);
+  if (error instanceof Error) return error.message || (error as { code?: string }).code || error.name;
+  return String(error);
+}
