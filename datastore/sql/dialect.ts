@@ -5,7 +5,7 @@
  * @module
  */
 import type { Kysely, Transaction } from "kysely";
-import type { KineDatabase, KineRow } from "./schema.ts";
+import type { KineDatabase } from "./schema.ts";
 
 /** One SQL database behind the log. */
 export interface SqlDialect {
@@ -16,12 +16,10 @@ export interface SqlDialect {
   /** Create the table and indexes if they are missing. */
   createSchema(): Promise<void>;
   /**
-   * Run `fn` in a write transaction that holds the log's write lock, so that revisions commit in
-   * id order across every server sharing the database.
+   * Run `fn` in a write transaction that holds the log's write lock: while it runs no other writer,
+   * on any server sharing the database, can insert, so revisions are numbered and committed in order.
    */
   writeTransaction<T>(fn: (trx: Transaction<KineDatabase>) => Promise<T>): Promise<T>;
-  /** Insert a row and return its id. */
-  insert(trx: Transaction<KineDatabase>, row: Omit<KineRow, "id">): Promise<number>;
   /** Tell other servers that rows up to `revision` were committed (inside the write transaction). */
   notify?(trx: Transaction<KineDatabase>, revision: number): Promise<void>;
   /** Call `onChange` whenever another server commits; resolves to an unsubscribe function. */

@@ -76,10 +76,6 @@ export function mysqlDialect(config: MysqlConfig): SqlDialect {
         await sql`SELECT id FROM kine WHERE name = ${COMPACT_KEY} FOR UPDATE`.execute(trx);
         return await fn(trx);
       }),
-    async insert(trx, row) {
-      const r = await trx.insertInto("kine").values(row).executeTakeFirstOrThrow();
-      return Number(r.insertId);
-    },
     isUnavailable,
     async size() {
       const r = await sql<{ bytes: number | string }>`SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes

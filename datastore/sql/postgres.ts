@@ -108,10 +108,6 @@ export function postgresDialect(config: PostgresConfig): SqlDialect {
         await sql`SELECT id FROM kine WHERE name = ${COMPACT_KEY} FOR UPDATE`.execute(trx);
         return await fn(trx);
       }),
-    async insert(trx, row) {
-      const r = await trx.insertInto("kine").values(row).returning("id").executeTakeFirstOrThrow();
-      return Number(r.id);
-    },
     async notify(trx, revision) {
       await sql`SELECT pg_notify(${CHANNEL}, ${String(revision)})`.execute(trx);
     },

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { Kysely, sql, type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
 import type { SqlDialect } from "./dialect.ts";
 import { COMPACT_KEY, type KineDatabase } from "./schema.ts";
@@ -33,19 +33,26 @@ const SCHEMA = [
 ];
 
 function adapt(db: DatabaseSync): SqliteDatabase {
+  // The log sends the same few statements over and over: prepare each once.
+  const prepared = new Map<string, StatementSync>();
   return {
     close: () => db.close(),
     prepare(text: string): SqliteStatement {
-      const stmt = db.prepare(text);
+      let stmt = prepared.get(text);
+      if (!stmt) {
+        stmt = db.prepare(text);
+        if (prepared.size < 256) prepared.set(text, stmt);
+      }
       const args = (params: ReadonlyArray<unknown>) => params as SQLInputValue[];
+      const statement = stmt;
       return {
-        reader: stmt.columns().length > 0,
-        all: (params) => stmt.all(...args(params)),
+        reader: statement.columns().length > 0,
+        all: (params) => statement.all(...args(params)),
         run: (params) => {
-          const r = stmt.run(...args(params));
+          const r = statement.run(...args(params));
           return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
         },
-        iterate: (params) => stmt.iterate(...args(params)) as IterableIterator<unknown>,
+        iterate: (params) => statement.iterate(...args(params)) as IterableIterator<unknown>,
       };
     },
   };
@@ -76,10 +83,6 @@ export function sqliteDialect(path: string): SqlDialect {
       return Promise.resolve();
     },
     writeTransaction: (fn) => db.transaction().execute(fn),
-    async insert(trx, row) {
-      const r = await trx.insertInto("kine").values(row).returning("id").executeTakeFirstOrThrow();
-      return Number(r.id);
-    },
     isUnavailable: () => false,
     size() {
       let total = 0;
