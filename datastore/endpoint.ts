@@ -4,27 +4,24 @@
  * @module
  */
 
+/** Where a networked SQL database is and how to log in. */
+export interface SqlServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** The endpoint's query parameters (`sslmode`, `tls`, …). */
+  params: URLSearchParams;
+  /** `--datastore-cafile`, `--datastore-certfile`, `--datastore-keyfile` contents (PEM). */
+  tls?: { ca?: string; cert?: string; key?: string };
+}
+
 /** A parsed datastore endpoint. */
 export type Endpoint =
   | { backend: "sqlite"; path: string; params: URLSearchParams }
-  | {
-    backend: "postgres";
-    host: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-    params: URLSearchParams;
-  }
-  | {
-    backend: "mysql";
-    host: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-    params: URLSearchParams;
-  }
+  | ({ backend: "postgres" } & SqlServer)
+  | ({ backend: "mysql" } & SqlServer)
   | { backend: "etcd"; endpoints: string[] };
 
 /** The forms a user may give, for error messages. */

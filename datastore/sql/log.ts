@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Transaction } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import {
   CompactedError,
   ConflictError,
@@ -26,7 +26,7 @@ import {
   type WriteOptions,
 } from "../store.ts";
 import type { SqlDialect } from "./dialect.ts";
-import { COMPACT_KEY, type KineDatabase } from "./schema.ts";
+import { COMPACT_KEY, type KineDatabase, type KineRow } from "./schema.ts";
 import { WatchHub } from "./watch_hub.ts";
 import { LeaseReaper } from "./lease_reaper.ts";
 
@@ -35,16 +35,8 @@ const BATCH = 500;
 /** Revisions one compaction transaction covers, so writers never wait long for the lock. */
 const COMPACT_BATCH = 1000;
 
-type Row = {
-  id: number;
-  name: string;
-  created: number;
-  deleted: number;
-  create_revision: number;
-  prev_revision: number;
-  lease: number;
-  value: Uint8Array | null;
-};
+/** A row as read back: every column, the id included. */
+type Row = Selectable<KineRow>;
 
 type WriteOp =
   | { kind: "create"; key: string; value: Uint8Array; ttl: number }

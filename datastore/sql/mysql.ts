@@ -5,7 +5,9 @@
  */
 import { createPool } from "mysql2";
 import { Kysely, MysqlDialect, sql } from "kysely";
+import type { SqlServer } from "../endpoint.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { isNetworkError } from "./unavailable.ts";
 import { COMPACT_KEY, type KineDatabase } from "./schema.ts";
 
 const SCHEMA = [
@@ -29,17 +31,6 @@ const SCHEMA = [
     VALUES ('${COMPACT_KEY}', 0, 0, 0, 0, 0, NULL)`,
 ];
 
-/** Connection settings for {@linkcode mysqlDialect}. */
-export interface MysqlConfig {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  params: URLSearchParams;
-  tls?: { ca?: string; cert?: string; key?: string };
-}
-
 /**
  * A MySQL or MariaDB database; the `kine` table is created on first use.
  *
@@ -49,7 +40,7 @@ export interface MysqlConfig {
  *   password: "pw", database: "kine", params: new URLSearchParams() }));
  * ```
  */
-export function mysqlDialect(config: MysqlConfig): SqlDialect {
+export function mysqlDialect(config: SqlServer): SqlDialect {
   const tlsWanted = config.tls?.ca || config.params.get("tls") === "true";
   const pool = createPool({
     host: config.host,
@@ -89,12 +80,6 @@ export function mysqlDialect(config: MysqlConfig): SqlDialect {
 }
 
 const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
   "ER_SERVER_SHUTDOWN",
@@ -103,8 +88,6 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 function isUnavailable(error: unknown): boolean {
-  if (error instanceof AggregateError) return error.errors.some(isUnavailable);
-  const e = error as { code?: string; fatal?: boolean; message?: string };
-  if (typeof e?.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
-  return e?.fatal === true || /closed state|Pool is closed|connection is in closed/i.test(e?.message ?? "");
+  if ((error as { fatal?: boolean })?.fatal === true) return true;
+  return isNetworkError(error, UNAVAILABLE_CODES, /closed state|Pool is closed|connection is in closed/i);
 }

@@ -10,7 +10,9 @@
 // @ts-types="@types/pg"
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
+import type { SqlServer } from "../endpoint.ts";
 import type { SqlDialect } from "./dialect.ts";
+import { isNetworkError } from "./unavailable.ts";
 import { COMPACT_KEY, type KineDatabase } from "./schema.ts";
 
 const CHANNEL = "kine";
@@ -36,17 +38,6 @@ const SCHEMA = [
     VALUES ('${COMPACT_KEY}', 0, 0, 0, 0, 0, NULL) ON CONFLICT DO NOTHING`,
 ];
 
-/** Connection settings for {@linkcode postgresDialect}. */
-export interface PostgresConfig {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  params: URLSearchParams;
-  tls?: { ca?: string; cert?: string; key?: string };
-}
-
 /**
  * A PostgreSQL database; the `kine` table is created on first use.
  *
@@ -57,7 +48,7 @@ export interface PostgresConfig {
  * const store = await SqlLog.open(dialect);
  * ```
  */
-export function postgresDialect(config: PostgresConfig): SqlDialect {
+export function postgresDialect(config: SqlServer): SqlDialect {
   const sslmode = config.params.get("sslmode") ?? "disable";
   const connection: pg.ClientConfig = {
     host: config.host,
@@ -176,26 +167,12 @@ class Listener {
   }
 }
 
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "57P01", // admin_shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now (starting up)
-  "08000",
-  "08003",
-  "08006",
-]);
+/** PostgreSQL's SQLSTATEs for a server shutting down, starting up, or a broken connection. */
+const UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+// node-postgres reports a dropped connection or a connect timeout with a message and no code.
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i;
 
 function isUnavailable(error: unknown): boolean {
-  if (error instanceof AggregateError) return error.errors.some(isUnavailable);
-  const e = error as { code?: string; message?: string };
-  if (typeof e?.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
-  // node-postgres reports a dropped connection or a connect timeout with a message and no code.
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i
-    .test(e?.message ?? "");
+  return isNetworkError(error, UNAVAILABLE_CODES, UNAVAILABLE_MESSAGES);
 }

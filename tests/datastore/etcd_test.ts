@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CompactedError, FutureRevisionError, type Store, UnavailableError } from "../../datastore/store.ts";
 import { openEtcdStore } from "../../datastore/etcd/mod.ts";
-import { startEtcd, type TestServer } from "../support/servers.ts";
+import { ensureBinary, startEtcd, type TestServer } from "../support/servers.ts";
 import { collect, storeContract } from "./contract.ts";
 import { openStore } from "../../datastore/mod.ts";
 
@@ -63,7 +63,7 @@ function etcdTest(
 
 /** etcdctl against the test server, for writes that must not come from this backend. */
 async function etcdctl(etcd: TestServer, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("etcdctl", {
+  const out = await new Deno.Command(await ensureBinary("etcdctl", ["/usr/bin/etcdctl"], "etcd-client"), {
     args: [`--endpoints=${etcd.endpoint}`, ...args],
     env: { ETCDCTL_API: "3" },
   }).output();

@@ -425,8 +425,14 @@ async function postgresBinDir(): Promise<string> {
   return installed;
 }
 
-/** Returns the path of `name`, installing `pkg` with apt-get if it is absent. */
-async function ensureBinary(name: string, candidates: string[], pkg: string): Promise<string> {
+/**
+ * Returns the path of `name`, installing the Debian package `pkg` with apt-get if it is absent.
+ *
+ * ```ts
+ * const etcdctl = await ensureBinary("etcdctl", ["/usr/bin/etcdctl"], "etcd-client");
+ * ```
+ */
+export async function ensureBinary(name: string, candidates: string[], pkg: string): Promise<string> {
   const find = () => candidates.find((p) => fs.existsSync(p));
   const found = find();
   if (found) return found;
