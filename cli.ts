@@ -8,12 +8,23 @@
  *
  * @module
  */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
+import { defaultKubeconfigPath } from "./core/kubeconfig/mod.ts";
 import { defaultDataDir } from "./core/server/paths.ts";
 import { startServer } from "./core/server/start.ts";
 import { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 /** Build the command tree (exported so tests can drive it without a process). */
 export function buildCli(): Command {
@@ -48,6 +59,31 @@ export function buildCli(): Command {
         "K3S_DATASTORE_KEYFILE",
       ),
     )
+    .addOption(new Option("--bind-address <ip>", "k3s bind address").default("0.0.0.0"))
+    .addOption(new Option("--https-listen-port <port>", "HTTPS listen port").default(6443).argParser(port))
+    .addOption(
+      new Option("--advertise-address <ip>", "IPv4 address that apiserver uses to advertise to members of the cluster"),
+    )
+    .addOption(
+      new Option(
+        "--tls-san <value>",
+        "Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert",
+      ).argParser(collect).default([]),
+    )
+    .addOption(new Option("--service-cidr <cidr>", "IPv4 network CIDR to use for service IPs").default("10.43.0.0/16"))
+    .addOption(
+      new Option("--service-node-port-range <range>", "Port range to reserve for services with NodePort visibility")
+        .default("30000-32767"),
+    )
+    .addOption(
+      new Option("-o, --write-kubeconfig <file>", "Write kubeconfig for admin client to this file").env(
+        "K3S_KUBECONFIG_OUTPUT",
+      ).default(defaultKubeconfigPath()),
+    )
+    .addOption(
+      new Option("--write-kubeconfig-mode <mode>", "Write kubeconfig with this mode").env("K3S_KUBECONFIG_MODE"),
+    )
+    .addOption(new Option("--disable-agent", "Do not run a local agent and register a local kubelet"))
     .action(async (options) => {
       const abort = new AbortController();
       const stopping = new Promise<void>((resolve) => {
@@ -64,9 +100,16 @@ export function buildCli(): Command {
         datastoreCAFile: options.datastoreCafile,
         datastoreCertFile: options.datastoreCertfile,
         datastoreKeyFile: options.datastoreKeyfile,
+        bindAddress: options.bindAddress,
+        httpsPort: options.httpsListenPort,
+        advertiseAddress: options.advertiseAddress,
+        tlsSans: options.tlsSan.flatMap((s: string) => s.split(",")).filter(Boolean),
+        serviceCIDR: options.serviceCidr,
+        serviceNodePortRange: options.serviceNodePortRange,
+        kubeconfigPath: options.writeKubeconfig,
+        kubeconfigMode: options.writeKubeconfigMode,
         signal: abort.signal,
       });
-      console.log("k3s server is running (the Kubernetes API arrives with the API server core); Ctrl-C stops it");
       await stopping;
       console.log("Shutting down");
       await server.stop();

@@ -1,12 +1,25 @@
 /**
- * Starting a server in-process: today the datastore and its compactor; the API server, controllers
- * and agent join it as their issues land.
+ * Starting a server in-process: the datastore, the cluster's certificates, the Kubernetes API over
+ * HTTPS, the objects every cluster starts with, and the admin kubeconfig.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
+import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
+import { ensureServerCertificates } from "../pki/mod.ts";
+import { Rest } from "../api/rest.ts";
+import { ApiRouter } from "../api/router.ts";
+import { BuiltinStrategy } from "../api/strategy.ts";
+import { virtualResources } from "../api/virtual.ts";
+import { Registry } from "../registry/registry.ts";
+import { OpenAPI } from "../openapi/openapi.ts";
+import { bootstrapCluster } from "./bootstrap.ts";
+import { discoveryEndpoint } from "./discovery_endpoints.ts";
+import { startHttps } from "./https.ts";
 import { sqlitePath } from "./paths.ts";
+import { systemEndpoint } from "./system_endpoints.ts";
 
 /** What `k3s server` is told. */
 export interface ServerOptions {
@@ -16,6 +29,22 @@ export interface ServerOptions {
   datastoreCAFile?: string;
   datastoreCertFile?: string;
   datastoreKeyFile?: string;
+  /** `--https-listen-port` (default 6443; 0 picks a free port). */
+  httpsPort?: number;
+  /** `--bind-address` (default 0.0.0.0). */
+  bindAddress?: string;
+  /** `--advertise-address` (default: the first non-loopback IPv4 address). */
+  advertiseAddress?: string;
+  /** `--tls-san` */
+  tlsSans?: string[];
+  /** `--service-cidr` (default 10.43.0.0/16). */
+  serviceCIDR?: string;
+  /** `--service-node-port-range` (default 30000-32767). */
+  serviceNodePortRange?: string;
+  /** `--write-kubeconfig`: where the admin kubeconfig goes. */
+  kubeconfigPath: string;
+  /** `--write-kubeconfig-mode` (default 0600). */
+  kubeconfigMode?: string;
   /** Progress and status lines (default: the console). */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -24,15 +53,27 @@ export interface ServerOptions {
 /** A running server. */
 export interface Server {
   store: Store;
+  rest: Rest;
+  registry: Registry;
+  /** The port the API listens on. */
+  port: number;
+  kubeconfigPath: string;
   stop(): Promise<void>;
 }
 
+function firstIPv4(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return "127.0.0.1";
+}
+
 /**
- * Open the datastore (waiting for it while unreachable) and keep it compacted.
+ * Start a server: it answers the Kubernetes API once this resolves.
  *
  * @example
  * ```ts
- * const server = await startServer({ dataDir: "/tmp/k3s" });
+ * const server = await startServer({ dataDir: "/tmp/k3s", httpsPort: 0, kubeconfigPath: "/tmp/k3s/k3s.yaml" });
  * await server.stop();
  * ```
  */
@@ -41,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const endpoint = options.datastoreEndpoint ?? "";
   const read = (path?: string) => path ? readFileSync(path, "utf8") : undefined;
   parseEndpoint(endpoint, sqlitePath(options.dataDir)); // a malformed endpoint fails before anything starts
+  const serviceCIDR = options.serviceCIDR ?? "10.43.0.0/16";
   const where = endpoint ? redact(endpoint) : `sqlite ${sqlitePath(options.dataDir)}`;
   log(`Starting datastore: ${where}`);
   const store = await openStore(endpoint, {
@@ -58,11 +100,68 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const stopCompactor = startCompactor(store, {
     onCompact: (from, to, ms) => log(`Compacted datastore revisions ${from}..${to} in ${ms.toFixed(0)}ms`),
   });
-  return {
-    store,
-    async stop() {
-      stopCompactor();
-      await store.close();
-    },
-  };
+  try {
+    const pki = await ensureServerCertificates({
+      dataDir: options.dataDir,
+      tlsSans: options.tlsSans,
+      serviceCIDR,
+      log: (line) => log(`Certificates: ${line}`),
+    });
+    const registry = new Registry();
+    const openapi = new OpenAPI();
+    openapi.index(); // built once now, not on kubectl's first apply
+    const strategy = new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange });
+    const rest = new Rest(store, strategy);
+    const router = new ApiRouter(registry, rest, virtualResources);
+    const https = await startHttps({
+      port: options.httpsPort ?? 6443,
+      bindAddress: options.bindAddress ?? "0.0.0.0",
+      certificates: {
+        cert: pki.serving.certPem,
+        key: pki.serving.keyPem,
+        clientCA: pki.clientCA.certPem,
+        serverCA: pki.serverCA.certPem,
+      },
+      handler: async (request, user, signal) => {
+        const url = new URL(request.url);
+        return await systemEndpoint(url, store) ??
+          discoveryEndpoint(registry, openapi, url, request.headers.get("accept"), url.host) ??
+          (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
+            ? await router.handle(request, user, signal)
+            : undefined);
+      },
+    });
+    const advertise = options.advertiseAddress ?? firstIPv4();
+    await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
+    const host = options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1";
+    await writeKubeconfig(
+      options.kubeconfigPath,
+      renderKubeconfig({
+        server: `https://${host}:${https.port}`,
+        caPem: pki.serverCA.certPem,
+        certPem: pki.admin.certPem,
+        keyPem: pki.admin.keyPem,
+      }),
+      options.kubeconfigMode ?? "0600",
+    );
+    log(
+      `k3s is up and running: the Kubernetes API is at https://${host}:${https.port}, kubeconfig written to ${options.kubeconfigPath}`,
+    );
+    return {
+      store,
+      rest,
+      registry,
+      port: https.port,
+      kubeconfigPath: options.kubeconfigPath,
+      async stop() {
+        await https.close();
+        stopCompactor();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    stopCompactor();
+    await store.close();
+    throw error;
+  }
 }

@@ -1,0 +1,611 @@
+/**
+ * The REST semantics of every resource over the Store: get, list (paged, selected, at a revision),
+ * watch, create, update, patch, delete and deletecollection, plus the status and scale subresources.
+ * The HTTPS router and the in-process client both call this, so kubectl and controllers see the same
+ * behaviour.
+ *
+ * @module
+ */
+import {
+  CompactedError,
+  ConflictError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  type Store,
+  UnavailableError,
+} from "../../datastore/mod.ts";
+import type { ResourceInfo } from "../registry/types.ts";
+import { groupVersion } from "../registry/types.ts";
+import { checkSelectableFields, fieldReader } from "./fields.ts";
+import { applyPatch, type PatchType } from "./patch.ts";
+import { type FieldSelector, type LabelSelector, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  internalError,
+  invalid,
+  notFound,
+  serviceUnavailable,
+  StatusError,
+  timeout,
+} from "./status.ts";
+import { decodeObject, encodeObject, type KubeObject, type ObjectEvent, objectEvent, objectKey } from "./storage.ts";
+import type { Strategy } from "./strategy.ts";
+
+/** Options of a list or watch (`?labelSelector=…&limit=…`). */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+/** Options of a watch. */
+export interface WatchOptions extends ListOptions {
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+  sendInitialEvents?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options of a write. */
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+/** Options of a delete (the `DeleteOptions` body and query). */
+export interface DeleteOptions extends WriteOptions {
+  propagationPolicy?: "Background" | "Foreground" | "Orphan";
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** A watch event as it goes on the wire. */
+export interface WireEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: KubeObject;
+}
+
+/** How long a continue token stays usable is bounded by compaction, as in kube-apiserver. */
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(token: ContinueToken): string {
+  return btoa(JSON.stringify(token)).replace(/=+$/, "");
+}
+
+function decodeContinue(text: string): ContinueToken {
+  try {
+    const token = JSON.parse(atob(text)) as ContinueToken;
+    if (typeof token.rv !== "number" || typeof token.start !== "string") throw new Error("bad token");
+    return token;
+  } catch {
+    throw badRequest(`continue key is not valid: illegal base64 data or token`);
+  }
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/**
+ * Store-backed REST for all resources.
+ *
+ * @example
+ * ```ts
+ * const rest = new Rest(store, strategy);
+ * const cm = await rest.create(configmaps, "default", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } });
+ * ```
+ */
+export class Rest {
+  constructor(readonly store: Store, readonly strategy: Strategy) {}
+
+  /** One object (`GET …/name`). */
+  async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const { kv } = await this.#call(() => this.store.get(objectKey(r, namespace, name)));
+    if (!kv) throw notFound(r, name);
+    return decodeObject(kv);
+  }
+
+  /** A list (`GET …/resource`), paged with `limit`/`continue`, at a revision, filtered by selectors. */
+  async list(r: ResourceInfo, namespace: string | undefined, options: ListOptions = {}): Promise<KubeObject> {
+    const labels = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(options.fieldSelector);
+    checkSelectableFields(r.group, r.kind, fields);
+    const prefix = objectKey(r, namespace);
+    let revision: number | undefined;
+    let start: string | undefined;
+    if (options.continue) {
+      const token = decodeContinue(options.continue);
+      revision = token.rv;
+      start = token.start;
+    } else if (options.resourceVersion && options.resourceVersion !== "0") {
+      const requested = parseRevision(options.resourceVersion);
+      // Exact reads at that revision; NotOlderThan (the default for a list with a version) reads now.
+      if (options.resourceVersionMatch === "Exact") revision = requested;
+      else {
+        const current = await this.#call(() => this.store.currentRevision());
+        if (requested > current) {
+          throw timeout(`Too large resource version: ${requested}, current: ${current}`);
+        }
+      }
+    }
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const items: KubeObject[] = [];
+    let more = false;
+    let last = "";
+    // Fetch pages until `limit` objects matched, as kube-apiserver does for selective lists.
+    while (true) {
+      const page = await this.#call(
+        () => this.store.list(prefix, { revision, startKey: start, limit: limit ? Math.max(limit, 100) : 0 }),
+        "list",
+      );
+      revision = page.revision;
+      let index = 0;
+      for (const kv of page.kvs) {
+        index++;
+        last = kv.key;
+        const object = decodeObject(kv);
+        if (this.#selected(object, labels, fields)) items.push(object);
+        if (limit && items.length === limit) break;
+      }
+      if (limit && items.length === limit) {
+        more = index < page.kvs.length || page.more;
+        break;
+      }
+      if (!page.more) break;
+      start = last + "\0";
+    }
+    const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
+    if (more) metadata.continue = encodeContinue({ rv: revision!, start: last + "\0" });
+    return {
+      kind: r.listKind,
+      apiVersion: groupVersion(r),
+      metadata,
+      items: items.map((o) => ({ ...o, apiVersion: groupVersion(r), kind: r.kind })),
+    };
+  }
+
+  /** Changes as watch events (`GET …?watch=true`), starting as `resourceVersion` says. */
+  async *watch(r: ResourceInfo, namespace: string | undefined, options: WatchOptions = {}): AsyncGenerator<WireEvent> {
+    const labels = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(options.fieldSelector);
+    checkSelectableFields(r.group, r.kind, fields);
+    const prefix = fields.name && r.namespaced === Boolean(namespace)
+      ? objectKey(r, namespace, fields.name)
+      : objectKey(r, namespace);
+    const stop = new AbortController();
+    const timer = options.timeoutSeconds ? setTimeout(() => stop.abort(), options.timeoutSeconds * 1000) : undefined;
+    options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+    try {
+      let from: number;
+      const rv = options.resourceVersion;
+      if (!rv || rv === "0" || options.sendInitialEvents) {
+        // "Start at most recent" (or any): the current state as ADDED events, then what follows.
+        const list = await this.list(r, namespace, {
+          labelSelector: options.labelSelector,
+          fieldSelector: options.fieldSelector,
+        });
+        for (const item of list.items as KubeObject[]) yield { type: "ADDED", object: item };
+        const listRevision = Number((list.metadata as { resourceVersion: string }).resourceVersion);
+        if (options.sendInitialEvents && options.allowWatchBookmarks) {
+          yield bookmark(r, listRevision, { "k8s.io/initial-events-end": "true" });
+        }
+        from = listRevision + 1;
+      } else {
+        from = parseRevision(rv) + 1;
+      }
+      let lastRevision = from - 1;
+      const events = this.store.watch(prefix, { fromRevision: from, signal: stop.signal });
+      const iterator = events[Symbol.asyncIterator]();
+      let pendingNext: Promise<IteratorResult<import("../../datastore/mod.ts").WatchEvent[]>> | undefined;
+      while (!stop.signal.aborted) {
+        pendingNext ??= iterator.next();
+        const next = options.allowWatchBookmarks
+          ? await Promise.race([pendingNext, sleep(BOOKMARK_INTERVAL_MS, stop.signal).then(() => "tick" as const)])
+          : await pendingNext;
+        if (next === "tick") {
+          if (!stop.signal.aborted) yield bookmark(r, lastRevision);
+          continue;
+        }
+        pendingNext = undefined;
+        if (next.done) break;
+        for (const raw of next.value) {
+          const event = objectEvent(raw);
+          lastRevision = event.revision;
+          if (prefix.endsWith("/") === false && raw.kv.key !== prefix) continue;
+          const wire = this.#filterEvent(r, event, labels, fields);
+          if (wire) yield wire;
+        }
+      }
+    } catch (error) {
+      if (error instanceof CompactedError) {
+        yield {
+          type: "ERROR",
+          object: expired(`too old resource version: ${error.requestedRevision - 1} (${error.compactRevision})`)
+            .status as unknown as KubeObject,
+        };
+        return;
+      }
+      if (error instanceof StatusError) {
+        yield { type: "ERROR", object: error.status as unknown as KubeObject };
+        return;
+      }
+      throw this.#map(error);
+    } finally {
+      clearTimeout(timer);
+      stop.abort();
+    }
+  }
+
+  /** Create an object (`POST`). */
+  async create(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    body: KubeObject,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
+    const object = this.#checkBody(r, namespace, body);
+    const meta = object.metadata!;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (!meta.name) {
+      throw invalid(r, "", [{
+        type: "FieldValueRequired",
+        field: "metadata.name",
+        message: "Required value: name or generateName is required",
+      }]);
+    }
+    if (r.namespaced) await this.#requireNamespace(namespace!);
+    meta.uid = crypto.randomUUID();
+    meta.creationTimestamp = now();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    const prepared = await this.strategy.prepareCreate(r, object, { dryRun: options.dryRun });
+    if (options.dryRun) return { ...prepared, metadata: { ...prepared.metadata } };
+    try {
+      const kv = await this.#call(() =>
+        this.store.create(objectKey(r, namespace, meta.name!), encodeObject(prepared), { ttl: this.strategy.ttl(r) })
+      );
+      const created = decodeObject(kv);
+      await this.strategy.afterCreate?.(r, created);
+      return created;
+    } catch (error) {
+      await this.strategy.afterCreateFailed?.(r, prepared);
+      if (error instanceof KeyExistsError) throw alreadyExists(r, meta.name);
+      throw error;
+    }
+  }
+
+  /** Replace an object (`PUT`), or its status with `subresource: "status"`. */
+  async update(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    options: WriteOptions & { subresource?: "status" } = {},
+  ): Promise<KubeObject> {
+    const object = this.#checkBody(r, namespace, body);
+    if (object.metadata!.name && object.metadata!.name !== name) {
+      throw badRequest(
+        `the name of the object (${object.metadata!.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    object.metadata!.name = name;
+    return await this.#modify(r, namespace, name, object.metadata!.resourceVersion, () => object, options);
+  }
+
+  /** Patch an object (`PATCH`) with a JSON merge, JSON or strategic merge patch. */
+  async patch(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    options: WriteOptions & { subresource?: "status" } = {},
+  ): Promise<KubeObject> {
+    return await this.#modify(r, namespace, name, undefined, (current) => {
+      const patched = applyPatch(type, current, patch, r) as KubeObject;
+      if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+        throw badRequest("the patch did not produce an object");
+      }
+      const meta = (patched.metadata ?? {}) as KubeObject["metadata"];
+      if (meta!.name !== undefined && meta!.name !== name) {
+        throw badRequest(`the name of the object (${meta!.name}) does not match the name on the URL (${name})`);
+      }
+      // A patch that carries a resourceVersion is a precondition on it.
+      return this.#checkBody(r, namespace, patched);
+    }, options);
+  }
+
+  /** Delete an object (`DELETE`); objects with finalizers only get a deletionTimestamp. */
+  async delete(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<KubeObject> {
+    const key = objectKey(r, namespace, name);
+    for (let attempt = 0;; attempt++) {
+      const { kv } = await this.#call(() => this.store.get(key));
+      if (!kv) throw notFound(r, name);
+      const current = decodeObject(kv);
+      const meta = current.metadata!;
+      if (options.preconditions?.uid && options.preconditions.uid !== meta.uid) {
+        throw conflict(
+          r,
+          name,
+          `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${meta.uid}`,
+        );
+      }
+      if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== meta.resourceVersion) {
+        throw conflict(
+          r,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${options.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+        );
+      }
+      try {
+        if (this.strategy.keepsOnDelete(r, current, options)) {
+          if (meta.deletionTimestamp) return current;
+          const updated: KubeObject = {
+            ...current,
+            metadata: {
+              ...meta,
+              deletionTimestamp: now(),
+              deletionGracePeriodSeconds: options.gracePeriodSeconds ?? 0,
+            },
+          };
+          this.strategy.prepareTerminating?.(r, updated);
+          if (options.dryRun) return updated;
+          return decodeObject(
+            await this.#call(() => this.store.update(key, encodeObject(updated), kv.modRevision), { r, name }),
+          );
+        }
+        if (options.dryRun) return current;
+        await this.#call(() => this.store.delete(key, kv.modRevision), { r, name });
+        await this.strategy.afterDelete?.(r, current);
+        return current;
+      } catch (error) {
+        if (error instanceof StatusError && error.status.reason === "Conflict" && attempt < 5) continue;
+        if (error instanceof StatusError && error.status.reason === "NotFound" && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Delete every selected object of a collection (`DELETE …/resource`). */
+  async deleteCollection(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    options: DeleteOptions & ListOptions = {},
+  ): Promise<KubeObject> {
+    const list = await this.list(r, namespace, {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    });
+    const deleted: KubeObject[] = [];
+    for (const item of list.items as KubeObject[]) {
+      try {
+        deleted.push(await this.delete(r, item.metadata!.namespace, item.metadata!.name!, options));
+      } catch (error) {
+        if (!(error instanceof StatusError && error.code === 404)) throw error;
+      }
+    }
+    return { ...list, items: deleted };
+  }
+
+  /** A Kubernetes watch event filtered by selectors: leaving the selection is a DELETED, entering an ADDED. */
+  #filterEvent(
+    r: ResourceInfo,
+    event: ObjectEvent,
+    labels: LabelSelector,
+    fields: FieldSelector,
+  ): WireEvent | undefined {
+    const decorate = (o: KubeObject) => ({ ...o, apiVersion: groupVersion(r), kind: r.kind });
+    const now = this.#selected(event.object, labels, fields);
+    if (event.type !== "MODIFIED" || !event.previous) {
+      return now ? { type: event.type, object: decorate(event.object) } : undefined;
+    }
+    const before = this.#selected(event.previous, labels, fields);
+    if (now && before) return { type: "MODIFIED", object: decorate(event.object) };
+    if (now) return { type: "ADDED", object: decorate(event.object) };
+    if (before) return { type: "DELETED", object: decorate(event.object) };
+    return undefined;
+  }
+
+  #selected(object: KubeObject, labels: LabelSelector, fields: FieldSelector): boolean {
+    if (!labels.empty && !labels.matches(object.metadata?.labels)) return false;
+    if (!fields.empty && !fields.matches(fieldReader(object))) return false;
+    return true;
+  }
+
+  /** Read-modify-write with the object's revision as the precondition. */
+  async #modify(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    expectedVersion: string | undefined,
+    change: (current: KubeObject) => KubeObject,
+    options: WriteOptions & { subresource?: "status" },
+  ): Promise<KubeObject> {
+    const key = objectKey(r, namespace, name);
+    for (let attempt = 0;; attempt++) {
+      const { kv } = await this.#call(() => this.store.get(key));
+      if (!kv) throw notFound(r, name);
+      const current = decodeObject(kv);
+      if (expectedVersion && expectedVersion !== current.metadata!.resourceVersion) throw conflict(r, name);
+      const desired = change(structuredClone(current));
+      const wanted = desired.metadata!.resourceVersion;
+      if (wanted && wanted !== current.metadata!.resourceVersion) throw conflict(r, name);
+      const next = await this.strategy.prepareUpdate(r, desired, current, {
+        subresource: options.subresource,
+        dryRun: options.dryRun,
+      });
+      if (sameObject(next, current)) return current; // nothing changed: no new revision, as kube-apiserver
+      if (options.dryRun) return next;
+      if (current.metadata!.deletionTimestamp && !this.strategy.keepsOnDelete(r, next, {})) {
+        // The last finalizer is gone from an object being deleted: now it really goes.
+        try {
+          await this.#call(() => this.store.delete(key, kv.modRevision), { r, name });
+        } catch (error) {
+          if (error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && attempt < 5) {
+            continue;
+          }
+          throw error;
+        }
+        await this.strategy.afterDelete?.(r, next);
+        return next;
+      }
+      try {
+        const written = await this.#call(
+          () => this.store.update(key, encodeObject(next), kv.modRevision, { ttl: this.strategy.ttl(r) }),
+          { r, name },
+        );
+        return decodeObject(written);
+      } catch (error) {
+        // Without an explicit resourceVersion the caller did not ask for optimistic locking: retry.
+        if (
+          error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && !wanted &&
+          attempt < 5
+        ) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The body checked against the URL: kind, apiVersion and namespace must agree. */
+  #checkBody(r: ResourceInfo, namespace: string | undefined, body: KubeObject): KubeObject {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw badRequest("the request body must be an object");
+    }
+    const object = body;
+    const gv = groupVersion(r);
+    if (object.apiVersion !== undefined && object.apiVersion !== gv) {
+      throw badRequest(
+        `the API version in the data (${object.apiVersion}) does not match the expected API version (${gv})`,
+      );
+    }
+    if (object.kind !== undefined && object.kind !== r.kind) {
+      throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${r.kind})`);
+    }
+    object.apiVersion = gv;
+    object.kind = r.kind;
+    const meta = (object.metadata ??= {});
+    if (typeof meta !== "object" || Array.isArray(meta)) throw badRequest("metadata must be an object");
+    if (r.namespaced) {
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    return object;
+  }
+
+  async #requireNamespace(namespace: string): Promise<void> {
+    const { kv } = await this.#call(() => this.store.get(`/registry/namespaces/${namespace}`));
+    if (!kv) throw notFound({ group: "", resource: "namespaces" }, namespace);
+    const ns = decodeObject(kv);
+    if (ns.metadata?.deletionTimestamp) {
+      throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name: namespace,
+        kind: "namespaces",
+      });
+    }
+  }
+
+  /** Run a store call, turning its errors into `Status` errors about `subject` (or a paged list). */
+  async #call<T>(fn: () => Promise<T>, subject?: { r: ResourceInfo; name: string } | "list"): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.#map(error, subject);
+    }
+  }
+
+  #map(error: unknown, subject?: { r: ResourceInfo; name: string } | "list"): Error {
+    const reads = subject === "list";
+    const about = subject && subject !== "list" ? subject : undefined;
+    if (error instanceof StatusError) return error;
+    if (error instanceof ConflictError) {
+      return conflict(about?.r ?? { group: "", resource: "" }, about?.name ?? error.key);
+    }
+    if (error instanceof CompactedError) {
+      return expired(
+        reads
+          ? `The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`
+          : `too old resource version: ${error.requestedRevision} (${error.compactRevision})`,
+      );
+    }
+    if (error instanceof FutureRevisionError) {
+      return timeout(`Too large resource version: ${error.requestedRevision}, current: ${error.currentRevision}`);
+    }
+    if (error instanceof KeyNotFoundError) {
+      return notFound(about?.r ?? { group: "", resource: "" }, about?.name ?? error.key);
+    }
+    if (error instanceof UnavailableError) return serviceUnavailable(`the datastore is unavailable: ${error.message}`);
+    if (error instanceof SyntaxError) return internalError(`stored object is not valid JSON: ${error.message}`);
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+function bookmark(r: ResourceInfo, revision: number, annotations?: Record<string, string>): WireEvent {
+  return {
+    type: "BOOKMARK",
+    object: {
+      apiVersion: groupVersion(r),
+      kind: r.kind,
+      metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) },
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function parseRevision(text: string): number {
+  if (!/^\d+$/.test(text)) throw badRequest(`invalid resource version "${text}"`);
+  return Number(text);
+}
+
+function randomSuffix(): string {
+  const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+  let out = "";
+  for (const byte of crypto.getRandomValues(new Uint8Array(5))) out += alphabet[byte % alphabet.length];
+  return out;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,414 @@
+/**
+ * The Kubernetes REST paths (`/api/v1/…`, `/apis/<group>/<version>/…`) turned into calls on
+ * {@linkcode Rest}, with kube-apiserver's status codes, `Table` output and chunked watch streams.
+ * Web-standard `Request` in, `Response` out, so it serves HTTPS and in-process callers alike.
+ *
+ * @module
+ */
+import type { ResourceInfo } from "../registry/types.ts";
+import { toTable } from "../tables/table.ts";
+import { decodeBody, readBody, type ResponseForm, responseForm } from "./encoding.ts";
+import { applyPatch, patchTypeOf } from "./patch.ts";
+import type { DeleteOptions, ListOptions, Rest, WatchOptions, WireEvent } from "./rest.ts";
+import { badRequest, internalError, methodNotAllowed, type Status, StatusError } from "./status.ts";
+import type { KubeObject } from "./storage.ts";
+
+/** Who is asking (from the client certificate or token). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
+}
+
+/** Finds the served resource for a path's group, version and plural name. */
+export interface ResourceResolver {
+  resolve(group: string, version: string, resource: string): ResourceInfo | undefined;
+}
+
+/** A parsed REST path. */
+export interface ResourcePath {
+  info: ResourceInfo;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const JSON_TYPE = "application/json";
+
+/**
+ * kube-apiserver's JSON rendering of a `Status` (or any object) with its HTTP code.
+ *
+ * @example
+ * ```ts
+ * return jsonResponse({ kind: "Status", code: 404, … }, 404);
+ * ```
+ */
+export function jsonResponse(body: unknown, code = 200): Response {
+  return new Response(JSON.stringify(body), { status: code, headers: { "content-type": JSON_TYPE } });
+}
+
+/**
+ * The response for an error: its `Status` when it is a `StatusError`, else a 500 whose message names
+ * what failed (the server keeps serving either way).
+ *
+ * @example
+ * ```ts
+ * catch (error) { return errorResponse(error); }
+ * ```
+ */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof StatusError) return jsonResponse(error.status, error.code);
+  console.error(`internal error serving a request: ${error instanceof Error ? error.stack : error}`);
+  return jsonResponse(internalError(error instanceof Error ? error.message : String(error)).status, 500);
+}
+
+/**
+ * Split `/api/v1/namespaces/ns/pods/web/status` into resource, namespace, name and subresource.
+ *
+ * @example
+ * ```ts
+ * parseResourcePath(registry, "/apis/apps/v1/namespaces/default/deployments/web/scale");
+ * ```
+ */
+export function parseResourcePath(resolver: ResourceResolver, pathname: string): ResourcePath | undefined {
+  const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+  let group: string, version: string, rest: string[];
+  if (parts[0] === "api" && parts.length >= 3) {
+    [group, version, rest] = ["", parts[1], parts.slice(2)];
+  } else if (parts[0] === "apis" && parts.length >= 4) {
+    [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
+  } else return undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    const info = resolver.resolve(group, version, rest[2]);
+    if (info?.namespaced) return { info, namespace: rest[1], name: rest[3], subresource: rest[4] };
+  }
+  const info = resolver.resolve(group, version, rest[0]);
+  if (!info) throw notFoundPath();
+  return { info, name: rest[1], subresource: rest[2] };
+}
+
+/** Subresources answered by the objects they belong to. */
+const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "finalize"]);
+
+/**
+ * Serves one REST request.
+ *
+ * @example
+ * ```ts
+ * const router = new ApiRouter(registry, rest, virtual);
+ * const response = await router.handle(request, user);
+ * ```
+ */
+export class ApiRouter {
+  constructor(
+    private readonly resolver: ResourceResolver,
+    private readonly rest: Rest,
+    private readonly virtual: (path: ResourcePath, body: unknown, user: UserInfo) => KubeObject | undefined = () =>
+      undefined,
+  ) {}
+
+  /** Serve `request`; `signal` ends a watch when the client goes away. */
+  async handle(request: Request, user: UserInfo, signal: AbortSignal = request.signal): Promise<Response> {
+    try {
+      return await this.#handle(request, user, signal);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
+
+  async #handle(request: Request, user: UserInfo, signal: AbortSignal): Promise<Response> {
+    const url = new URL(request.url);
+    const query = url.searchParams;
+    const path = parseResourcePath(this.resolver, url.pathname);
+    if (!path) throw notFoundPath();
+    const { info, namespace, name, subresource } = path;
+    if (subresource && !STORED_SUBRESOURCES.has(subresource)) return this.#streamingSubresource(path);
+    if (subresource && !info.subresources.some((s) => s.name === subresource)) throw notFoundPath();
+    const method = request.method.toUpperCase();
+    const dryRun = query.getAll("dryRun").includes("All");
+    const fieldManager = query.get("fieldManager") ?? undefined;
+    const form = method === "GET" ? responseForm(request.headers.get("accept")) : undefined;
+
+    if (method === "GET" && !name) {
+      if (query.get("watch") === "true" || query.get("watch") === "1") {
+        return this.#watch(info, namespace, watchOptions(query), form!, signal);
+      }
+      const list = await this.rest.list(info, namespace, listOptions(query));
+      return jsonResponse(form!.table ? this.#table(info, list, query, form!) : list);
+    }
+    if (method === "GET") {
+      const object = subresource === "scale"
+        ? toScale(await this.rest.get(info, namespace, name!))
+        : await this.rest.get(info, namespace, name!);
+      if (form!.table && !subresource) {
+        return jsonResponse(this.#table(info, { items: [object], metadata: {} }, query, form!));
+      }
+      return jsonResponse(object);
+    }
+
+    const body = method === "DELETE" && !request.body
+      ? undefined
+      : decodeBody(await readBody(request), request.headers.get("content-type"));
+    switch (method) {
+      case "POST": {
+        if (name && subresource === "binding" || !name && info.resource === "bindings") {
+          return jsonResponse(
+            await this.#bind(
+              info,
+              namespace,
+              name ?? (body as KubeObject)?.metadata?.name as string,
+              body as KubeObject,
+            ),
+            201,
+          );
+        }
+        if (name && subresource === "eviction") {
+          await this.rest.delete(info, namespace, name, {
+            ...(body as { deleteOptions?: DeleteOptions })?.deleteOptions,
+          });
+          return jsonResponse(success(), 201);
+        }
+        if (name) throw methodNotAllowed();
+        const answered = this.virtual(path, body, user);
+        if (answered) return jsonResponse(answered, 201);
+        return jsonResponse(await this.rest.create(info, namespace, body as KubeObject, { dryRun, fieldManager }), 201);
+      }
+      case "PUT": {
+        if (!name) throw methodNotAllowed();
+        if (subresource === "scale") {
+          return jsonResponse(await this.#scale(info, namespace, name, body as KubeObject, dryRun));
+        }
+        const sub = subresource === "status" ? "status" : undefined;
+        if (subresource === "finalize") {
+          return jsonResponse(await this.rest.update(info, namespace, name, body as KubeObject, { dryRun }));
+        }
+        return jsonResponse(
+          await this.rest.update(info, namespace, name, body as KubeObject, { dryRun, fieldManager, subresource: sub }),
+        );
+      }
+      case "PATCH": {
+        if (!name) throw methodNotAllowed();
+        const type = patchTypeOf(request.headers.get("content-type") ?? "");
+        if (subresource === "scale") {
+          const current = toScale(await this.rest.get(info, namespace, name));
+          return jsonResponse(
+            await this.#scale(info, namespace, name, applyPatch(type, current, body, info) as KubeObject, dryRun),
+          );
+        }
+        const sub = subresource === "status" ? "status" : undefined;
+        return jsonResponse(
+          await this.rest.patch(info, namespace, name, type, body, { dryRun, fieldManager, subresource: sub }),
+        );
+      }
+      case "DELETE": {
+        const options = deleteOptions(query, body as DeleteOptions | undefined, dryRun);
+        if (!name) {
+          return jsonResponse(await this.rest.deleteCollection(info, namespace, { ...options, ...listOptions(query) }));
+        }
+        const deleted = await this.rest.delete(info, namespace, name, options);
+        // Still there (finalizers): show it; gone: the success Status kube-apiserver sends.
+        if (deleted.metadata?.deletionTimestamp && !options.dryRun) return jsonResponse(deleted);
+        return jsonResponse(success({ name, group: info.group, kind: info.resource, uid: deleted.metadata?.uid }));
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  #table(info: ResourceInfo, list: KubeObject, query: URLSearchParams, form: ResponseForm): KubeObject {
+    const includeObject = (query.get("includeObject") ?? "Metadata") as "None" | "Metadata" | "Object";
+    const meta = (list.metadata ?? {}) as { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+    const table = toTable(info.kind, info.group, list.items as KubeObject[], { includeObject, listMeta: meta });
+    if (form.tableVersion === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
+    return table as KubeObject;
+  }
+
+  #watch(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    options: WatchOptions,
+    form: ResponseForm,
+    signal: AbortSignal,
+  ): Response {
+    const controller = new AbortController();
+    signal.addEventListener("abort", () => controller.abort(), { once: true });
+    const encoder = new TextEncoder();
+    const events = this.rest.watch(info, namespace, { ...options, signal: controller.signal });
+    let first = true;
+    const render = (event: WireEvent): string => {
+      if (!form.table || event.type === "ERROR" || event.type === "BOOKMARK") return JSON.stringify(event) + "\n";
+      // Only the first event carries the column definitions, as kube-apiserver sends them.
+      const options = { includeObject: "Metadata" as const, noHeaders: !first };
+      const table = toTable(info.kind, info.group, [event.object], options) as Record<string, unknown>;
+      first = false;
+      if (form.tableVersion === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
+      return JSON.stringify({ type: event.type, object: table }) + "\n";
+    };
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(sink) {
+        try {
+          const next = await events.next();
+          if (next.done) sink.close();
+          else sink.enqueue(encoder.encode(render(next.value)));
+        } catch (error) {
+          const status: Status = error instanceof StatusError ? error.status : internalError(String(error)).status;
+          sink.enqueue(encoder.encode(JSON.stringify({ type: "ERROR", object: status }) + "\n"));
+          sink.close();
+        }
+      },
+      cancel() {
+        controller.abort();
+      },
+    });
+    return new Response(stream, {
+      status: 200,
+      headers: { "content-type": JSON_TYPE, "cache-control": "no-cache, private", "transfer-encoding": "chunked" },
+    });
+  }
+
+  async #scale(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    scale: KubeObject,
+    dryRun: boolean,
+  ): Promise<KubeObject> {
+    const replicas = (scale?.spec as { replicas?: unknown })?.replicas;
+    if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
+      throw new StatusError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        reason: "Invalid",
+        code: 422,
+        message: `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${
+          JSON.stringify(replicas)
+        }: must be greater than or equal to 0`,
+        details: {
+          name,
+          group: "autoscaling",
+          kind: "Scale",
+          causes: [{
+            type: "FieldValueInvalid",
+            field: "spec.replicas",
+            message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          }],
+        },
+      });
+    }
+    const expected = scale.metadata?.resourceVersion;
+    const updated = await this.rest.patch(info, namespace, name, "merge", {
+      metadata: expected ? { resourceVersion: expected } : {},
+      spec: { replicas },
+    }, { dryRun });
+    return toScale(updated);
+  }
+
+  async #bind(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    binding: KubeObject,
+  ): Promise<KubeObject> {
+    const target = (binding?.target as { name?: string })?.name;
+    if (!target) throw badRequest("a Binding needs target.name");
+    const pod = await this.rest.get(info, namespace, name);
+    const current = (pod.spec as { nodeName?: string })?.nodeName;
+    if (current) {
+      throw new StatusError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        reason: "Conflict",
+        code: 409,
+        message:
+          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${current}"`,
+      });
+    }
+    await this.rest.patch(info, namespace, name, "merge", { spec: { nodeName: target } });
+    return success();
+  }
+
+  #streamingSubresource(path: ResourcePath): Response {
+    // Logs, exec, attach and port-forward go to the pod's node agent, which has not landed yet.
+    throw badRequest(
+      `${path.subresource} for ${path.info.resource} "${path.name}" needs a node agent, and none runs yet`,
+    );
+  }
+}
+
+function notFoundPath(): StatusError {
+  return new StatusError({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: "the server could not find the requested resource",
+    reason: "NotFound",
+    details: {},
+    code: 404,
+  });
+}
+
+function success(details?: Status["details"]): KubeObject {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", ...(details ? { details } : {}) };
+}
+
+/** The autoscaling/v1 `Scale` view of a workload. */
+function toScale(object: KubeObject): KubeObject {
+  const spec = (object.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const status = (object.status ?? {}) as { replicas?: number };
+  const labels = spec.selector?.matchLabels ?? {};
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: {
+      name: object.metadata?.name,
+      namespace: object.metadata?.namespace,
+      uid: object.metadata?.uid,
+      resourceVersion: object.metadata?.resourceVersion,
+      creationTimestamp: object.metadata?.creationTimestamp,
+    },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: {
+      replicas: status.replicas ?? 0,
+      selector: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(","),
+    },
+  };
+}
+
+function listOptions(query: URLSearchParams): ListOptions {
+  const limit = query.get("limit");
+  return {
+    labelSelector: query.get("labelSelector") ?? undefined,
+    fieldSelector: query.get("fieldSelector") ?? undefined,
+    limit: limit ? Number(limit) : undefined,
+    continue: query.get("continue") ?? undefined,
+    resourceVersion: query.get("resourceVersion") ?? undefined,
+    resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
+  };
+}
+
+function watchOptions(query: URLSearchParams): WatchOptions {
+  const timeout = query.get("timeoutSeconds");
+  return {
+    ...listOptions(query),
+    allowWatchBookmarks: query.get("allowWatchBookmarks") === "true",
+    sendInitialEvents: query.get("sendInitialEvents") === "true",
+    timeoutSeconds: timeout ? Number(timeout) : undefined,
+  };
+}
+
+function deleteOptions(query: URLSearchParams, body: DeleteOptions | undefined, dryRun: boolean): DeleteOptions {
+  const grace = query.get("gracePeriodSeconds");
+  const policy = query.get("propagationPolicy") as DeleteOptions["propagationPolicy"] | null;
+  return {
+    ...(body ?? {}),
+    dryRun: dryRun || (body as { dryRun?: string[] } | undefined)?.dryRun?.includes?.("All") || false,
+    ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
+    ...(policy ? { propagationPolicy: policy } : {}),
+  };
+}

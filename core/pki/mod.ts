@@ -1,0 +1,56 @@
+/**
+ * Certificates primitives: keys, CAs, leaves, SANs, renewal checks, and the API server's PKI on disk.
+ *
+ * @example
+ * ```ts
+ * import { ensureServerCertificates, issueClientCertificate } from "./core/pki/mod.ts";
+ * const pki = await ensureServerCertificates({ dataDir: "/var/lib/rancher/k3s" });
+ * const kubelet = await issueClientCertificate(pki.clientCA, { commonName: "system:node:n1", organizations: ["system:nodes"] });
+ * ```
+ *
+ * @module
+ */
+export { writeFileAtomic } from "./atomic_write.ts";
+export {
+  CA_DAYS,
+  caCommonName,
+  type CertificateAuthority,
+  type CertificateSpec,
+  createCertificateAuthority,
+  type ExtendedKeyUsageName,
+  issueCertificate,
+  issueClientCertificate,
+  type IssuedCertificate,
+  LEAF_DAYS,
+  loadCertificateAuthority,
+} from "./certs.ts";
+export {
+  type CertificateInfo,
+  certificateInfo,
+  type CertificateStatus,
+  certificateStatus,
+  parseCertificate,
+  pemCertificates,
+  RENEW_DAYS,
+} from "./info.ts";
+export { generateKeyPair, importPrivateKeyPem, KEY_ALGORITHM, privateKeyToPem, publicKeyMatches } from "./keys.ts";
+export { type RenewalOptions, renewalReason } from "./renewal.ts";
+export {
+  type APIServerSANOptions,
+  apiServerSANs,
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_SERVICE_CIDR,
+  firstServiceIP,
+  localAddresses,
+  normalizeIP,
+  splitSANs,
+  type SubjectAltNames,
+} from "./sans.ts";
+export {
+  ADMIN_SPEC,
+  ensureServerCertificates,
+  type ServerCertificateOptions,
+  type ServerCertificates,
+  TLS_FILES,
+  tlsDir,
+} from "./server.ts";

@@ -1,0 +1,116 @@
+/**
+ * `k3s server` as a child process, started the way the README starts it (`scripts/k3s server`), on a
+ * free port with its own data dir and kubeconfig, for tests that drive it with the real kubectl.
+ *
+ * ```ts
+ * await using server = await startK3sServer();
+ * await kubectl(server, "get", "ns");
+ * ```
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+/** A running server process. */
+export interface K3sProcess {
+  dataDir: string;
+  kubeconfig: string;
+  port: number;
+  /** Everything the server printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Start `scripts/k3s server` and wait for its ready line.
+ *
+ * ```ts
+ * const server = await startK3sServer({ args: ["--datastore-endpoint", pg.endpoint] });
+ * ```
+ */
+export async function startK3sServer(options: { args?: string[]; dataDir?: string } = {}): Promise<K3sProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "k3s-server-"));
+  const kubeconfig = join(dataDir, "k3s.yaml");
+  const port = await freePort();
+  const child = new Deno.Command(join(root, "scripts/k3s"), {
+    args: [
+      "server",
+      "--data-dir",
+      dataDir,
+      "--https-listen-port",
+      String(port),
+      "--bind-address",
+      "127.0.0.1",
+      "--write-kubeconfig",
+      kubeconfig,
+      "--disable-agent",
+      ...(options.args ?? []),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const collect = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeThrough(new TextDecoderStream()).pipeTo(
+      new WritableStream({ write: (chunk) => void (output += chunk) }),
+    );
+  const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const deadline = Date.now() + 60_000;
+  while (!/k3s is up and running/.test(output)) {
+    if (exited || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await status;
+      throw new Error(`k3s server did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) child.kill("SIGTERM");
+    await status;
+    await reading.catch(() => {});
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { dataDir, kubeconfig, port, output: () => output, stop, [Symbol.asyncDispose]: stop };
+}
+
+/**
+ * Run the real kubectl against `server`; resolves to its exit code and output.
+ *
+ * ```ts
+ * const { code, stdout } = await kubectl(server, "get", "cm", "-o", "name");
+ * ```
+ */
+export async function kubectl(
+  server: Pick<K3sProcess, "kubeconfig">,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command("kubectl", {
+    args: ["--request-timeout=20s", ...args],
+    env: { KUBECONFIG: server.kubeconfig, HOME: join(server.kubeconfig, "..") },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+}
