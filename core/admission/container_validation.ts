@@ -36,7 +36,14 @@ const protocols = ["SCTP", "TCP", "UDP"];
 /** The largest int32, kube's bound for ids and deadlines. */
 export const maxInt32 = 2147483647;
 
-/** `ValidatePortNumOrName` on an IntOrString port. */
+/**
+ * `ValidatePortNumOrName` on an IntOrString port: a number in range or an IANA port name.
+ *
+ * @example
+ * ```ts
+ * validatePortNumOrName("http", "spec.containers[0].livenessProbe.httpGet.port");
+ * ```
+ */
 export function validatePortNumOrName(port: unknown, path: string): StatusCause[] {
   if (typeof port === "string") return invalidEach(path, port, isValidPortName(port));
   const n = typeof port === "number" ? port : 0;
@@ -223,10 +230,26 @@ function validateEnvFrom(envFrom: unknown, path: string): StatusCause[] {
   return errs;
 }
 
+/**
+ * A path without `..` elements (host paths, device paths).
+ *
+ * @example
+ * ```ts
+ * validatePathNoBacksteps("/var/../etc", "spec.volumes[0].hostPath.path");
+ * ```
+ */
 export function validatePathNoBacksteps(target: string, path: string): StatusCause[] {
   return target.replaceAll("\\", "/").split("/").includes("..") ? [invalid(path, target, "must not contain '..'")] : [];
 }
 
+/**
+ * A relative path that stays below its root (subPath, item paths, seccomp profiles).
+ *
+ * @example
+ * ```ts
+ * validateLocalDescendingPath("/abs", "spec.containers[0].volumeMounts.subPath");
+ * ```
+ */
 export function validateLocalDescendingPath(target: string, path: string): StatusCause[] {
   const errs = target.startsWith("/") ? [invalid(path, target, "must be a relative path")] : [];
   return [...errs, ...validatePathNoBacksteps(target, path)];
@@ -443,6 +466,14 @@ function validateLifecycle(lifecycle: Obj, grace: number | undefined, path: stri
   return errs;
 }
 
+/**
+ * User and group ids, which kube bounds to 0–2147483647.
+ *
+ * @example
+ * ```ts
+ * validateIDs({ runAsUser: -1 }, ["runAsUser"], "spec.securityContext");
+ * ```
+ */
 export function validateIDs(sc: Obj, keys: string[], path: string): StatusCause[] {
   const errs: StatusCause[] = [];
   for (const key of keys) {
@@ -454,6 +485,14 @@ export function validateIDs(sc: Obj, keys: string[], path: string): StatusCause[
   return errs;
 }
 
+/**
+ * A `seccompProfile` field: its type, and a localhost profile only for type Localhost.
+ *
+ * @example
+ * ```ts
+ * validateSeccomp({ type: "Localhost" }, "spec.securityContext.seccompProfile");
+ * ```
+ */
 export function validateSeccomp(profile: unknown, path: string): StatusCause[] {
   if (!isObj(profile)) return [];
   const type = str(profile.type);
@@ -502,6 +541,14 @@ function validateContainerSecurityContext(sc: unknown, path: string): StatusCaus
   return errs;
 }
 
+/**
+ * What every container kind shares (`validateContainerCommon`): name, image, ports, env, mounts, pull policy, resources.
+ *
+ * @example
+ * ```ts
+ * validateContainerCommon(container, new Set(["data"]), "spec.containers[0]");
+ * ```
+ */
 export function validateContainerCommon(c: Obj, volumes: Set<string>, path: string): StatusCause[] {
   const errs: StatusCause[] = [];
   const name = str(c.name);
@@ -542,6 +589,14 @@ function hostPortConflicts(containers: Obj[], path: string): StatusCause[] {
   return errs;
 }
 
+/**
+ * The regular containers: at least one, unique names, probes and lifecycle, no restartPolicy, no host-port clashes.
+ *
+ * @example
+ * ```ts
+ * validateContainers(spec.containers, volumes, 30, "spec.containers");
+ * ```
+ */
 export function validateContainers(containers: Obj[], volumes: Set<string>, grace: number | undefined, path: string) {
   if (containers.length === 0) return [required(path)];
   const errs: StatusCause[] = [];
@@ -563,6 +618,14 @@ export function validateContainers(containers: Obj[], volumes: Set<string>, grac
   return errs;
 }
 
+/**
+ * Init containers: names unique across all containers; probes and lifecycle only for restartable (sidecar) ones.
+ *
+ * @example
+ * ```ts
+ * validateInitContainers(spec.initContainers, spec.containers, volumes, 30, "spec.initContainers");
+ * ```
+ */
 export function validateInitContainers(
   inits: Obj[],
   regular: Obj[],

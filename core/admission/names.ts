@@ -10,7 +10,14 @@ import { isIPv6 } from "node:net";
 
 const encoder = new TextEncoder();
 
-/** Go's `len()`: the UTF-8 byte length, which is what kube's length limits count. */
+/**
+ * Go's `len()`: the UTF-8 byte length, which is what kube's length limits count.
+ *
+ * @example
+ * ```ts
+ * byteLength("é"); // 2
+ * ```
+ */
 export function byteLength(s: string): number {
   return encoder.encode(s).length;
 }

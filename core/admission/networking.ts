@@ -6,6 +6,7 @@
  */
 
 import type { StatusCause } from "../api/status.ts";
+import { validatePortNumOrName } from "./container_validation.ts";
 import {
   at,
   child,
@@ -127,12 +128,6 @@ function goServicePort(protocol: string, port: number): GoLiteral {
       goQuote(protocol)
     }, AppProtocol:(*string)(nil), Port:${port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`,
   );
-}
-
-function validatePortNumOrName(port: unknown, path: string): StatusCause[] {
-  if (typeof port === "string") return invalidEach(path, port, isValidPortName(port));
-  const n = typeof port === "number" ? port : 0;
-  return invalidEach(path, n, isValidPortNum(n));
 }
 
 function validateServicePorts(spec: Obj): StatusCause[] {
@@ -618,4 +613,45 @@ export function defaultNetworkPolicy(np: Obj): void {
   if (list(spec.policyTypes).length === 0) {
     spec.policyTypes = list(spec.egress).length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
   }
+}
+
+const needsNodePort = (spec: Obj) =>
+  spec.type === "NodePort" || (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
+
+/**
+ * What kube's Service REST storage copies from the stored object into an update body that leaves allocated values
+ * out (`kubectl replace` of a manifest): clusterIP(s), node ports (matched by port name) and the health-check node
+ * port. Call it before `applyDefaults(…, "update")` and `validateUpdate`, or the update reads as unsetting them.
+ *
+ * @example
+ * ```ts
+ * carryServiceAllocations(body, stored); // body.spec.clusterIP === stored.spec.clusterIP
+ * ```
+ */
+export function carryServiceAllocations(svc: Obj, old: Obj): Obj {
+  const spec = ensureObj(svc, "spec");
+  const oldSpec = obj(old.spec);
+  const type = (s: Obj) => str(s.type) || "ClusterIP";
+  if (type(spec) !== "ExternalName" && type(oldSpec) !== "ExternalName") {
+    if (!str(spec.clusterIP) && str(oldSpec.clusterIP)) spec.clusterIP = oldSpec.clusterIP;
+    if (list(spec.clusterIPs).length === 0 && list(oldSpec.clusterIPs).length > 0) {
+      spec.clusterIPs = [...list(oldSpec.clusterIPs)];
+    }
+  }
+  const withType = { ...spec, type: type(spec) };
+  if (needsNodePort({ ...oldSpec, type: type(oldSpec) }) && needsNodePort(withType)) {
+    const ports = objList(spec.ports);
+    const inNew = new Set(ports.map((p) => num(p.nodePort) ?? 0).filter((n) => n !== 0));
+    const used = new Set(objList(oldSpec.ports).map((p) => num(p.nodePort) ?? 0).filter((n) => inNew.has(n)));
+    const byName = new Map(objList(oldSpec.ports).map((p) => [str(p.name), num(p.nodePort) ?? 0]));
+    for (const p of ports) {
+      const previous = byName.get(str(p.name)) ?? 0;
+      if (!num(p.nodePort) && previous && !used.has(previous)) p.nodePort = previous;
+    }
+  }
+  const needsHealthCheck = (s: Obj) => type(s) === "LoadBalancer" && s.externalTrafficPolicy === "Local";
+  if (needsHealthCheck(oldSpec) && needsHealthCheck(spec) && !num(spec.healthCheckNodePort)) {
+    spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+  }
+  return svc;
 }

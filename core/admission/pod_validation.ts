@@ -7,6 +7,17 @@
 
 import type { StatusCause } from "../api/status.ts";
 import {
+  maxInt32,
+  validateContainerCommon,
+  validateContainers,
+  validateIDs,
+  validateInitContainers,
+  validateLocalDescendingPath,
+  validatePathNoBacksteps,
+  validateResources,
+  validateSeccomp,
+} from "./container_validation.ts";
+import {
   at,
   child,
   duplicate,
@@ -42,18 +53,6 @@ import { clone, isObj, list, num, type Obj, obj, objList, semanticEqual, str } f
 import { volumeSourceKeys } from "./pod_defaults.ts";
 import { parseQuantity } from "./quantity.ts";
 import { validateClaimSpec } from "./storage.ts";
-
-import {
-  maxInt32,
-  validateContainerCommon,
-  validateContainers,
-  validateIDs,
-  validateInitContainers,
-  validateLocalDescendingPath,
-  validatePathNoBacksteps,
-  validateResources,
-  validateSeccomp,
-} from "./container_validation.ts";
 /** Whether the spec belongs to a real Pod (stricter) or to a workload's pod template. */
 export interface PodSpecContext {
   isPod: boolean;

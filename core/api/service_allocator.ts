@@ -34,19 +34,6 @@ function numberToIp(n: number): string {
 }
 
 /**
- * The first usable address of a CIDR: what the `kubernetes` Service gets (10.43.0.1 for 10.43.0.0/16).
- *
- * @example
- * ```ts
- * firstServiceIP("10.43.0.0/16"); // "10.43.0.1"
- * ```
- */
-export function firstServiceIP(cidr: string): string {
-  const [base] = cidr.split("/");
-  return numberToIp(ipToNumber(base) + 1);
-}
-
-/**
  * Hands out and takes back Service addresses and node ports.
  *
  * @example
@@ -136,21 +123,6 @@ export class ServiceAllocator {
     } catch (error) {
       await Promise.all(claimed.map((key) => this.#unclaim(key)));
       throw error;
-    }
-  }
-
-  /** On update: keep the addresses the Service already has, and give new node ports to new ports. */
-  keepAllocations(next: KubeObject, current: KubeObject): void {
-    const spec = (next.spec ??= {}) as ServiceSpec;
-    const old = (current.spec ?? {}) as ServiceSpec;
-    if (!spec.clusterIP && old.clusterIP) spec.clusterIP = old.clusterIP;
-    if (!spec.clusterIPs && old.clusterIPs) spec.clusterIPs = old.clusterIPs;
-    if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
-      for (const port of spec.ports ?? []) {
-        if (port.nodePort) continue;
-        const same = old.ports?.find((p) => p.port === port.port && (p.protocol ?? "TCP") === (port.protocol ?? "TCP"));
-        if (same?.nodePort) port.nodePort = same.nodePort;
-      }
     }
   }
 

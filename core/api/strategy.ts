@@ -7,6 +7,7 @@
  */
 import type { Store } from "../../datastore/mod.ts";
 import { applyDefaults } from "../admission/defaults.ts";
+import { carryServiceAllocations } from "../admission/networking.ts";
 import { validateCreate, validateUpdate } from "../admission/validate.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 import { ServiceAllocator } from "./service_allocator.ts";
@@ -102,9 +103,14 @@ export class BuiltinStrategy implements Strategy {
     if (r.group === "" && r.kind === "Pod") {
       object.status = { phase: "Pending", qosClass: qosClass(object), ...(object.status as object ?? {}) };
     }
+    // Addresses come first, as in kube-apiserver: validation checks the allocated Service.
+    const isService = r.group === "" && r.kind === "Service";
+    if (isService) await this.services.allocate(object, options.dryRun ?? false);
     const causes = validateCreate(r.group, r.kind, object);
-    if (causes.length) throw invalid(r, meta.name ?? "", causes);
-    if (r.group === "" && r.kind === "Service") await this.services.allocate(object, options.dryRun ?? false);
+    if (causes.length) {
+      if (isService && !options.dryRun) await this.services.release(object);
+      throw invalid(r, meta.name ?? "", causes);
+    }
     return object;
   }
 
@@ -143,7 +149,7 @@ export class BuiltinStrategy implements Strategy {
       if (carriesGeneration(r) && withoutMetaAndStatus(next) !== withoutMetaAndStatus(current)) {
         next.metadata.generation = (old.generation ?? 0) + 1;
       }
-      if (r.group === "" && r.kind === "Service") this.services.keepAllocations(next, current);
+      if (r.group === "" && r.kind === "Service") carryServiceAllocations(next, current);
     }
     // The precondition was checked against the stored revision already; validate as an update of it.
     next.metadata!.resourceVersion = old.resourceVersion;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Rest } from "../api/rest.ts";
-import { firstServiceIP } from "../api/service_allocator.ts";
+import { firstServiceIP } from "../pki/mod.ts";
 import { StatusError } from "../api/status.ts";
 import type { KubeObject } from "../api/storage.ts";
 import type { Registry } from "../registry/registry.ts";

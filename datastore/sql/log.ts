@@ -139,19 +139,27 @@ export class SqlLog implements Store {
     const from = exclusive ? start.slice(0, -1) : start;
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     return await this.#guard(async () => {
-      let query = this.#dialect.db.selectFrom("kine as kv")
-        .innerJoin(
-          (eb) =>
-            eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid"))
-              .where("name", exclusive ? ">" : ">=", from).where("name", "<", prefixEnd(prefix))
-              .where("name", "!=", COMPACT_KEY).where("id", "<=", revision).groupBy("name").as("m"),
-          (join) => join.onRef("kv.id", "=", "m.mid"),
-        )
-        .selectAll("kv").where("kv.deleted", "=", 0).orderBy("kv.name");
-      if (limit) query = query.limit(limit + 1);
-      const rows = await query.execute() as Row[];
-      const more = limit > 0 && rows.length > limit;
-      return { revision, kvs: (more ? rows.slice(0, limit) : rows).map(toKeyValue), more };
+      const kvs: KeyValue[] = [];
+      let after = from;
+      let inclusive = !exclusive;
+      // The newest row of each name, one window of names at a time: a limited list reads about
+      // `limit` names instead of grouping the whole prefix, and tombstones only cost another window.
+      while (true) {
+        const window = limit ? limit + 1 - kvs.length : 0;
+        let names = this.#dialect.db.selectFrom("kine").select((e) => [e.fn.max("id").as("mid"), "name"])
+          .where("name", inclusive ? ">=" : ">", after).where("name", "<", prefixEnd(prefix))
+          .where("name", "!=", COMPACT_KEY).where("id", "<=", revision).groupBy("name").orderBy("name");
+        if (window) names = names.limit(window);
+        const rows = await this.#dialect.db.selectFrom("kine as kv")
+          .innerJoin(names.as("m"), (join) => join.onRef("kv.id", "=", "m.mid"))
+          .selectAll("kv").orderBy("kv.name").execute() as Row[];
+        for (const row of rows) if (!row.deleted) kvs.push(toKeyValue(row));
+        if (!window || rows.length < window || kvs.length > limit) break;
+        after = rows[rows.length - 1].name;
+        inclusive = false;
+      }
+      const more = limit > 0 && kvs.length > limit;
+      return { revision, kvs: more ? kvs.slice(0, limit) : kvs, more };
     });
   }
 

@@ -1,6 +1,7 @@
 // `deno task bench NAME`: runs one benchmark under scripts/bench/ (each prints ratios against a peer run beside it).
 const benches: Record<string, () => Promise<unknown>> = {
   datastore: () => import("./datastore.ts"),
+  api: () => import("./api.ts"),
 };
 
 const name = Deno.args[0];

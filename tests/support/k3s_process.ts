@@ -21,6 +21,8 @@ export interface K3sProcess {
   dataDir: string;
   kubeconfig: string;
   port: number;
+  /** The server's process id (scripts/k3s execs Deno, so it is the Deno process). */
+  pid: number;
   /** Everything the server printed so far. */
   output(): string;
   stop(): Promise<void>;
@@ -92,7 +94,7 @@ export async function startK3sServer(options: { args?: string[]; dataDir?: strin
     await reading.catch(() => {});
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { dataDir, kubeconfig, port, output: () => output, stop, [Symbol.asyncDispose]: stop };
+  return { dataDir, kubeconfig, port, pid: child.pid, output: () => output, stop, [Symbol.asyncDispose]: stop };
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { carryServiceAllocations } from "../../../core/admission/networking.ts";
 import { type Any, create, labelMessage, lines, ns, stored, update } from "./support.ts";
 
 function service(spec: Any, name = "web"): Any {
@@ -133,4 +134,21 @@ Deno.test("validate: an Ingress backend needs a port name or number", () => {
     ),
     [],
   );
+});
+
+Deno.test("validate: a replaced Service keeps its allocated clusterIP and node ports once carried over", () => {
+  const old = stored(
+    "",
+    "Service",
+    service({ type: "NodePort", clusterIP: "10.43.0.20", ports: [{ name: "http", port: 80, nodePort: 30080 }] }),
+  );
+  const body = service({ type: "NodePort", ports: [{ name: "http", port: 80 }] });
+  body.metadata = { ...old.metadata };
+  assert.deepEqual(lines(update("", "Service", structuredClone(body), old)), [
+    "spec.clusterIPs[0]: Invalid value: []string(nil): primary clusterIP can not be unset",
+  ]);
+  carryServiceAllocations(body, old);
+  assert.deepEqual(update("", "Service", body, old), []);
+  assert.equal(body.spec.clusterIP, "10.43.0.20");
+  assert.equal(body.spec.ports[0].nodePort, 30080);
 });
