@@ -153,6 +153,7 @@ export class WatchHub {
         backoff = 0;
         reported = false;
       } catch (error) {
+        if (!this.#running) return; // closed while a read was in flight
         // The database is away (restart, network): keep the position and retry; watchers just wait.
         backoff = Math.min(backoff ? backoff * 2 : 250, 5000);
         if (!reported) {

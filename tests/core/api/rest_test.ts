@@ -1,0 +1,161 @@
+// Rest over a real SQLite store: list paging and selectors, watch start points, compaction, generation.
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../../datastore/mod.ts";
+import { Rest, type WireEvent } from "../../../core/api/rest.ts";
+import { BuiltinStrategy } from "../../../core/api/strategy.ts";
+import { StatusError } from "../../../core/api/status.ts";
+import type { KubeObject } from "../../../core/api/storage.ts";
+import { Registry } from "../../../core/registry/registry.ts";
+
+const options = { sanitizeOps: false, sanitizeResources: false };
+
+async function setup() {
+  const store = await openStore("", { defaultSqlitePath: join(mkdtempSync(join(tmpdir(), "k3s-rest-")), "db") });
+  const registry = new Registry();
+  const rest = new Rest(store, new BuiltinStrategy(store));
+  const namespaces = registry.resolve("", "v1", "namespaces")!;
+  await rest.create(namespaces, undefined, { metadata: { name: "default" } });
+  return {
+    store,
+    rest,
+    configmaps: registry.resolve("", "v1", "configmaps")!,
+    deployments: registry.resolve("apps", "v1", "deployments")!,
+  };
+}
+
+const cm = (name: string, labels: Record<string, string> = {}): KubeObject => ({
+  metadata: { name, labels },
+  data: { k: name },
+});
+
+async function take(events: AsyncGenerator<WireEvent>, n: number): Promise<WireEvent[]> {
+  const out: WireEvent[] = [];
+  for await (const e of events) {
+    out.push(e);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+Deno.test({
+  name: "rest: a selective limited list pages by continue token at one revision",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    try {
+      for (let i = 0; i < 30; i++) {
+        await rest.create(configmaps, "default", cm(`c${String(i).padStart(2, "0")}`, { even: String(i % 2 === 0) }));
+      }
+      const names: string[] = [];
+      let page = await rest.list(configmaps, "default", { labelSelector: "even=true", limit: 4 });
+      const rv = (page.metadata as { resourceVersion: string }).resourceVersion;
+      while (true) {
+        names.push(...(page.items as KubeObject[]).map((o) => o.metadata!.name!));
+        const token = (page.metadata as { continue?: string }).continue;
+        if (!token) break;
+        await rest.create(configmaps, "default", cm(`late-${names.length}`, { even: "true" }));
+        page = await rest.list(configmaps, "default", { labelSelector: "even=true", limit: 4, continue: token });
+        assert.equal((page.metadata as { resourceVersion: string }).resourceVersion, rv);
+      }
+      assert.equal(names.length, 15);
+      assert.ok(names.every((n) => /^c\d\d$/.test(n) && Number(n.slice(1)) % 2 === 0));
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: watch from resourceVersion 0 replays as ADDED, from a list's version sends only later changes",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    try {
+      await rest.create(configmaps, "default", cm("before"));
+      const list = await rest.list(configmaps, "default");
+      const fromZero = rest.watch(configmaps, "default", { resourceVersion: "0" });
+      const fromList = rest.watch(configmaps, "default", {
+        resourceVersion: (list.metadata as { resourceVersion: string }).resourceVersion,
+      });
+      const seen = take(fromList, 2);
+      assert.deepEqual((await take(fromZero, 1)).map((e) => `${e.type} ${e.object.metadata!.name}`), ["ADDED before"]);
+      const after = await rest.create(configmaps, "default", cm("after"));
+      await rest.patch(configmaps, "default", "after", "merge", { data: { k: "changed" } });
+      assert.deepEqual((await seen).map((e) => `${e.type} ${e.object.metadata!.name}`), [
+        "ADDED after",
+        "MODIFIED after",
+      ]);
+      assert.equal(after.metadata!.name, "after");
+      await fromZero.return(undefined);
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: a watch leaving its label selection sees DELETED, a compacted version an ERROR 410",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    try {
+      await rest.create(configmaps, "default", cm("sel", { team: "a" }));
+      const start = await store.currentRevision();
+      const watch = rest.watch(configmaps, "default", { labelSelector: "team=a", resourceVersion: String(start) });
+      const events = take(watch, 1);
+      await rest.patch(configmaps, "default", "sel", "merge", { metadata: { labels: { team: "b" } } });
+      assert.deepEqual((await events).map((e) => e.type), ["DELETED"]);
+      for (let i = 0; i < 5; i++) await rest.patch(configmaps, "default", "sel", "merge", { data: { k: String(i) } });
+      await store.compact(await store.currentRevision());
+      const old = await take(rest.watch(configmaps, "default", { resourceVersion: String(start) }), 1);
+      assert.equal(old[0].type, "ERROR");
+      assert.equal((old[0].object as { code?: number }).code, 410);
+      assert.equal((old[0].object as { reason?: string }).reason, "Expired");
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: timeoutSeconds ends a watch; a stale resourceVersion on update is a 409",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps, deployments } = await setup();
+    try {
+      const started = Date.now();
+      const events = await take(
+        rest.watch(configmaps, "default", {
+          resourceVersion: String(await store.currentRevision()),
+          timeoutSeconds: 1,
+        }),
+        1,
+      );
+      assert.deepEqual(events, []);
+      assert.ok(Date.now() - started >= 900);
+      const created = await rest.create(configmaps, "default", cm("cas"));
+      await rest.patch(configmaps, "default", "cas", "merge", { data: { k: "2" } });
+      await assert.rejects(
+        rest.update(configmaps, "default", "cas", { ...created, data: { k: "3" } }),
+        (e) => e instanceof StatusError && e.code === 409 && /the object has been modified/.test(e.message),
+      );
+      const d = await rest.create(deployments, "default", {
+        metadata: { name: "d" },
+        spec: {
+          selector: { matchLabels: { a: "b" } },
+          template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "busybox" }] } },
+        },
+      });
+      assert.equal(d.metadata!.generation, 1);
+      const labelled = await rest.patch(deployments, "default", "d", "merge", { metadata: { labels: { x: "y" } } });
+      assert.equal(labelled.metadata!.generation, 1, "metadata changes keep the generation");
+      const scaled = await rest.patch(deployments, "default", "d", "merge", { spec: { replicas: 5 } });
+      assert.equal(scaled.metadata!.generation, 2, "spec changes bump it");
+    } finally {
+      await store.close();
+    }
+  },
+});
