@@ -126,6 +126,14 @@ if (import.meta.main) {
       console.error(`k3s: ${error.message}`);
       process.exit(1);
     }
+    const { code, address, port } = error as { code?: string; address?: string; port?: number };
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      const why = code === "EADDRINUSE" ? "the address is already in use" : "permission denied";
+      console.error(
+        `k3s: cannot listen on ${address}:${port}: ${why}; stop the other server or pass --https-listen-port`,
+      );
+      process.exit(1);
+    }
     throw error;
   }
 }

@@ -33,14 +33,17 @@ Deno.test("cli: a malformed --datastore-endpoint is refused with one line naming
 });
 
 Deno.test({
-  name: "cli: k3s server opens the SQLite datastore under --data-dir and stops on SIGTERM",
+  name: "cli: k3s server opens the SQLite datastore under --data-dir, says where the kubeconfig is, stops on SIGTERM",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "k3s-cli-"));
     for (const run of [1, 2]) {
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", cli, "server", "--data-dir", dataDir],
+        args: [
+          ...["run", "-A", "--quiet", cli, "server", "--data-dir", dataDir, "--https-listen-port", "0"],
+          ...["--bind-address", "127.0.0.1", "--write-kubeconfig", join(dataDir, "k3s.yaml")],
+        ],
         stdout: "piped",
         stderr: "inherit",
       }).spawn();
@@ -50,7 +53,7 @@ Deno.test({
         new WritableStream({ write: (chunk) => void (output += chunk) }),
       );
       const deadline = Date.now() + 30_000;
-      while (!output.includes("k3s server is running")) {
+      while (!output.includes("k3s is up and running")) {
         assert.ok(Date.now() < deadline, `server did not start:\n${output}`);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -60,6 +63,13 @@ Deno.test({
         lines.join("\n"),
       );
       assert.ok(lines.some((l) => /^Datastore ready: sqlite at revision \d+$/.test(l)), lines.join("\n"));
+      const ready = `kubeconfig written to ${join(dataDir, "k3s.yaml")}`;
+      assert.ok(
+        lines.some((l) =>
+          /^k3s is up and running: the Kubernetes API is at https:\/\/127\.0\.0\.1:\d+, /.test(l) && l.endsWith(ready)
+        ),
+        lines.join("\n"),
+      );
       child.kill("SIGTERM");
       const status = await child.status;
       await reading;

@@ -1,9 +1,16 @@
 /**
- * PATCH bodies: JSON merge patch (RFC 7386) and JSON patch (RFC 6902). Strategic merge patch and
- * server-side apply arrive with the writes issue; until then they are refused as unsupported.
+ * PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch for the
+ * built-in kinds. Server-side apply arrives with the writes issue; until then it is refused as
+ * unsupported.
  *
  * @module
  */
+import {
+  patchMetaFor,
+  strategicMergePatch,
+  StrategicMergePatchError,
+  supportsStrategicMerge,
+} from "../patch/strategic.ts";
 import { badRequest, StatusError, unsupportedMediaType } from "./status.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 
@@ -49,6 +56,8 @@ export function applyPatch(type: PatchType, current: unknown, patch: unknown, r:
       return mergePatch(current, patch);
     case "json":
       return jsonPatch(current, patch);
+    case "strategic":
+      return strategic(current, patch, r);
     default:
       throw new StatusError({
         kind: "Status",
@@ -57,11 +66,48 @@ export function applyPatch(type: PatchType, current: unknown, patch: unknown, r:
         status: "Failure",
         reason: "UnsupportedMediaType",
         code: 415,
-        message: `${
-          type === "apply" ? "server-side apply" : "strategic merge patch"
-        } is not supported yet for ${r.resource}; use --type=merge or --type=json`,
+        message: `server-side apply is not supported yet for ${r.resource}; use kubectl apply without --server-side`,
       });
   }
+}
+
+function strategic(current: unknown, patch: unknown, r: ResourceInfo): unknown {
+  if (!supportsStrategicMerge(r.group, r.kind)) {
+    throw new StatusError({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      reason: "UnsupportedMediaType",
+      code: 415,
+      message: `the body of the request was in an unknown format - accepted media types include: ` +
+        `application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+    });
+  }
+  try {
+    return withoutDirectives(strategicMergePatch(current, patch, patchMetaFor(r.group, r.version, r.kind)));
+  } catch (error) {
+    if (!(error instanceof StrategicMergePatchError)) throw error;
+    const reason = error.status === 400 ? "BadRequest" : error.status === 422 ? "Invalid" : "InternalError";
+    throw new StatusError({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      reason,
+      code: error.status,
+      message: error.message,
+    });
+  }
+}
+
+/** Patch directives (`$retainKeys`, `$setElementOrder/…`) left where the stored object had nothing are not fields. */
+function withoutDirectives(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDirectives);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).filter(([key]) => !key.startsWith("$")).map(([key, v]) => [key, withoutDirectives(v)]),
+  );
 }
 
 /**
