@@ -11,7 +11,7 @@ import {
   StrategicMergePatchError,
   supportsStrategicMerge,
 } from "../patch/strategic.ts";
-import { badRequest, StatusError, unsupportedMediaType } from "./status.ts";
+import { badRequest, failure, unsupportedMediaType } from "./status.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 
 /** The patch media types kube-apiserver accepts. */
@@ -59,45 +59,29 @@ export function applyPatch(type: PatchType, current: unknown, patch: unknown, r:
     case "strategic":
       return strategic(current, patch, r);
     default:
-      throw new StatusError({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        reason: "UnsupportedMediaType",
-        code: 415,
-        message: `server-side apply is not supported yet for ${r.resource}; use kubectl apply without --server-side`,
-      });
+      throw failure(
+        415,
+        "UnsupportedMediaType",
+        `server-side apply is not supported yet for ${r.resource}; use kubectl apply without --server-side`,
+      );
   }
 }
 
 function strategic(current: unknown, patch: unknown, r: ResourceInfo): unknown {
   if (!supportsStrategicMerge(r.group, r.kind)) {
-    throw new StatusError({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      reason: "UnsupportedMediaType",
-      code: 415,
-      message: `the body of the request was in an unknown format - accepted media types include: ` +
+    throw failure(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: ` +
         `application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
-    });
+    );
   }
   try {
     return withoutDirectives(strategicMergePatch(current, patch, patchMetaFor(r.group, r.version, r.kind)));
   } catch (error) {
     if (!(error instanceof StrategicMergePatchError)) throw error;
     const reason = error.status === 400 ? "BadRequest" : error.status === 422 ? "Invalid" : "InternalError";
-    throw new StatusError({
-      kind: "Status",
-      apiVersion: "v1",
-      metadata: {},
-      status: "Failure",
-      reason,
-      code: error.status,
-      message: error.message,
-    });
+    throw failure(error.status, reason, error.message);
   }
 }
 
@@ -234,15 +218,11 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
         break;
       case "test":
         if (JSON.stringify(get(doc, op.path)) !== JSON.stringify(op.value)) {
-          throw new StatusError({
-            kind: "Status",
-            apiVersion: "v1",
-            metadata: {},
-            status: "Failure",
-            reason: "Invalid",
-            code: 422,
-            message: `the server rejected our request due to an error in our request: testing value ${op.path} failed`,
-          });
+          throw failure(
+            422,
+            "Invalid",
+            `the server rejected our request due to an error in our request: testing value ${op.path} failed`,
+          );
         }
         break;
       default:

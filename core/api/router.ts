@@ -10,7 +10,16 @@ import { toTable } from "../tables/table.ts";
 import { decodeBody, readBody, type ResponseForm, responseForm } from "./encoding.ts";
 import { applyPatch, patchTypeOf } from "./patch.ts";
 import type { DeleteOptions, ListOptions, Rest, WatchOptions, WireEvent } from "./rest.ts";
-import { badRequest, internalError, methodNotAllowed, type Status, StatusError } from "./status.ts";
+import {
+  badRequest,
+  conflict,
+  internalError,
+  invalid,
+  methodNotAllowed,
+  pathNotFound,
+  type Status,
+  StatusError,
+} from "./status.ts";
 import type { KubeObject } from "./storage.ts";
 
 /** Who is asking (from the client certificate or token). */
@@ -84,7 +93,7 @@ export function parseResourcePath(resolver: ResourceResolver, pathname: string):
     if (info?.namespaced) return { info, namespace: rest[1], name: rest[3], subresource: rest[4] };
   }
   const info = resolver.resolve(group, version, rest[0]);
-  if (!info) throw notFoundPath();
+  if (!info) throw pathNotFound();
   return { info, name: rest[1], subresource: rest[2] };
 }
 
@@ -121,10 +130,10 @@ export class ApiRouter {
     const url = new URL(request.url);
     const query = url.searchParams;
     const path = parseResourcePath(this.resolver, url.pathname);
-    if (!path) throw notFoundPath();
+    if (!path) throw pathNotFound();
     const { info, namespace, name, subresource } = path;
     if (subresource && !STORED_SUBRESOURCES.has(subresource)) return this.#streamingSubresource(path);
-    if (subresource && !info.subresources.some((s) => s.name === subresource)) throw notFoundPath();
+    if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const method = request.method.toUpperCase();
     const dryRun = query.getAll("dryRun").includes("All");
     const fieldManager = query.get("fieldManager") ?? undefined;
@@ -276,27 +285,10 @@ export class ApiRouter {
   ): Promise<KubeObject> {
     const replicas = (scale?.spec as { replicas?: unknown })?.replicas;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
-      throw new StatusError({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        reason: "Invalid",
-        code: 422,
-        message: `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${
-          JSON.stringify(replicas)
-        }: must be greater than or equal to 0`,
-        details: {
-          name,
-          group: "autoscaling",
-          kind: "Scale",
-          causes: [{
-            type: "FieldValueInvalid",
-            field: "spec.replicas",
-            message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-          }],
-        },
-      });
+      const detail = `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`;
+      throw invalid({ group: "autoscaling", kind: "Scale" }, name, [
+        { type: "FieldValueInvalid", field: "spec.replicas", message: detail },
+      ]);
     }
     const expected = scale.metadata?.resourceVersion;
     const updated = await this.rest.patch(info, namespace, name, "merge", {
@@ -317,16 +309,11 @@ export class ApiRouter {
     const pod = await this.rest.get(info, namespace, name);
     const current = (pod.spec as { nodeName?: string })?.nodeName;
     if (current) {
-      throw new StatusError({
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        reason: "Conflict",
-        code: 409,
-        message:
-          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${current}"`,
-      });
+      throw conflict(
+        { group: "", resource: "pods/binding" },
+        name,
+        `pod ${name} is already assigned to node "${current}"`,
+      );
     }
     await this.rest.patch(info, namespace, name, "merge", { spec: { nodeName: target } });
     return success();
@@ -338,19 +325,6 @@ export class ApiRouter {
       `${path.subresource} for ${path.info.resource} "${path.name}" needs a node agent, and none runs yet`,
     );
   }
-}
-
-function notFoundPath(): StatusError {
-  return new StatusError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "the server could not find the requested resource",
-    reason: "NotFound",
-    details: {},
-    code: 404,
-  });
 }
 
 function success(details?: Status["details"]): KubeObject {

@@ -43,7 +43,15 @@ export class StatusError extends Error {
   }
 }
 
-function failure(code: number, reason: string, message: string, details?: Status["details"]): StatusError {
+/**
+ * Any failure `Status` as an error, for the reasons without a builder of their own.
+ *
+ * @example
+ * ```ts
+ * throw failure(415, "UnsupportedMediaType", "server-side apply is not supported yet");
+ * ```
+ */
+export function failure(code: number, reason: string, message: string, details?: Status["details"]): StatusError {
   return new StatusError({
     kind: "Status",
     apiVersion: "v1",
@@ -142,6 +150,11 @@ export function invalid(k: { group: string; kind: string }, name: string, causes
  */
 export function badRequest(message: string): StatusError {
   return failure(400, "BadRequest", message);
+}
+
+/** 404 for a path no resource answers (no name, no kind), as kube-apiserver words it. */
+export function pathNotFound(): StatusError {
+  return failure(404, "NotFound", "the server could not find the requested resource", {});
 }
 
 /** 403 Forbidden. */

@@ -11,7 +11,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { errorResponse, jsonResponse, type UserInfo } from "../api/router.ts";
-import { unauthorized } from "../api/status.ts";
+import { pathNotFound, unauthorized } from "../api/status.ts";
 
 /** Certificates the server presents and trusts (PEM). */
 export interface ServingCertificates {
@@ -81,7 +81,7 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       const closed = new AbortController();
       c.env.outgoing.once("close", () => closed.abort());
       const response = await options.handler(c.req.raw, user, closed.signal);
-      return response ?? jsonResponse(notFoundStatus(), 404);
+      return response ?? errorResponse(pathNotFound());
     } catch (error) {
       return errorResponse(error);
     }
@@ -111,17 +111,4 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
     });
     server.once("error", reject);
   });
-}
-
-function notFoundStatus() {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: "the server could not find the requested resource",
-    reason: "NotFound",
-    details: {},
-    code: 404,
-  };
 }
