@@ -14,6 +14,7 @@ import {
   KeyNotFoundError,
   type Store,
   UnavailableError,
+  type WatchEvent as StoreWatchEvent,
 } from "../../datastore/mod.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 import { groupVersion } from "../registry/types.ts";
@@ -205,24 +206,26 @@ export class Rest {
         from = parseRevision(rv) + 1;
       }
       let lastRevision = from - 1;
-      const events = this.store.watch(prefix, { fromRevision: from, signal: stop.signal });
-      const iterator = events[Symbol.asyncIterator]();
-      let pendingNext: Promise<IteratorResult<import("../../datastore/mod.ts").WatchEvent[]>> | undefined;
+      const iterator = this.store.watch(prefix, { fromRevision: from, signal: stop.signal })[Symbol.asyncIterator]();
+      let pending: Promise<IteratorResult<StoreWatchEvent[]>> | undefined;
+      // One bookmark timer at a time, re-armed only when it fires, so busy watches do not pile up timers.
+      let tick: Promise<"tick"> | undefined;
       while (!stop.signal.aborted) {
-        pendingNext ??= iterator.next();
-        const next = options.allowWatchBookmarks
-          ? await Promise.race([pendingNext, sleep(BOOKMARK_INTERVAL_MS, stop.signal).then(() => "tick" as const)])
-          : await pendingNext;
+        pending ??= iterator.next();
+        if (options.allowWatchBookmarks) tick ??= sleep(BOOKMARK_INTERVAL_MS, stop.signal).then(() => "tick" as const);
+        const next = tick ? await Promise.race([pending, tick]) : await pending;
         if (next === "tick") {
+          tick = undefined;
           if (!stop.signal.aborted) yield bookmark(r, lastRevision);
           continue;
         }
-        pendingNext = undefined;
+        pending = undefined;
         if (next.done) break;
         for (const raw of next.value) {
           const event = objectEvent(raw);
           lastRevision = event.revision;
-          if (prefix.endsWith("/") === false && raw.kv.key !== prefix) continue;
+          // A watch pinned to one name watches its key as a prefix: skip longer names sharing it.
+          if (!prefix.endsWith("/") && raw.kv.key !== prefix) continue;
           const wire = this.#filterEvent(r, event, labels, fields);
           if (wire) yield wire;
         }
@@ -276,9 +279,7 @@ export class Rest {
       const kv = await this.#call(() =>
         this.store.create(objectKey(r, namespace, meta.name!), encodeObject(prepared), { ttl: this.strategy.ttl(r) })
       );
-      const created = decodeObject(kv);
-      await this.strategy.afterCreate?.(r, created);
-      return created;
+      return decodeObject(kv);
     } catch (error) {
       await this.strategy.afterCreateFailed?.(r, prepared);
       if (error instanceof KeyExistsError) throw alreadyExists(r, meta.name);

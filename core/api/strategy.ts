@@ -47,7 +47,6 @@ export interface Strategy {
   prepareTerminating?(r: ResourceInfo, object: KubeObject): void;
   /** The TTL objects of this resource are stored with (0: none). */
   ttl(r: ResourceInfo): number;
-  afterCreate?(r: ResourceInfo, object: KubeObject): Promise<void>;
   afterCreateFailed?(r: ResourceInfo, object: KubeObject): Promise<void>;
   afterDelete?(r: ResourceInfo, object: KubeObject): Promise<void>;
 }
