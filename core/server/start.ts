@@ -55,6 +55,8 @@ export interface Server {
   store: Store;
   rest: Rest;
   registry: Registry;
+  /** The REST pipeline the HTTPS server serves; in-process clients call it directly. */
+  router: ApiRouter;
   /** The port the API listens on. */
   port: number;
   kubeconfigPath: string;
@@ -151,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       store,
       rest,
       registry,
+      router,
       port: https.port,
       kubeconfigPath: options.kubeconfigPath,
       async stop() {
