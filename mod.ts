@@ -12,6 +12,22 @@
  * @module
  */
 export * from "./datastore/mod.ts";
+export {
+  ApiClient,
+  ApiError,
+  type Client,
+  httpsTransport,
+  inProcessTransport,
+  isAlreadyExists,
+  isConflict,
+  isExpired,
+  isInvalid,
+  isNotFound,
+  type KubeList,
+  type Ref,
+  type Transport,
+  transportFromKubeconfig,
+} from "./core/client/mod.ts";
 export { type Server, type ServerOptions, startServer } from "./core/server/start.ts";
 export { defaultDataDir } from "./core/server/paths.ts";
 export { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
