@@ -28,6 +28,18 @@ export {
   type Transport,
   transportFromKubeconfig,
 } from "./core/client/mod.ts";
+export {
+  controller,
+  type Informer,
+  LeaderElector,
+  leaseClientFor,
+  listWatcherFor,
+  Manager,
+  type ReconcileFunc,
+  type Request as ReconcileRequest,
+  type Result as ReconcileResult,
+  WorkQueue,
+} from "./core/operator/mod.ts";
 export { type Server, type ServerOptions, startServer } from "./core/server/start.ts";
 export { defaultDataDir } from "./core/server/paths.ts";
 export { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
