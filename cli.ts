@@ -10,6 +10,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
+import { defaultControllers } from "./controllers/mod.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { defaultKubeconfigPath } from "./core/kubeconfig/mod.ts";
 import { defaultDataDir } from "./core/server/paths.ts";
@@ -108,6 +109,7 @@ export function buildCli(): Command {
         serviceNodePortRange: options.serviceNodePortRange,
         kubeconfigPath: options.writeKubeconfig,
         kubeconfigMode: options.writeKubeconfigMode,
+        controllers: defaultControllers,
         signal: abort.signal,
       });
       await stopping;

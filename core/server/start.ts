@@ -5,10 +5,13 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
+import process from "node:process";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
 import { ensureServerCertificates } from "../pki/mod.ts";
+import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
+import { type Controller, leaseClientFor, listWatcherFor, Manager } from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
 import { ApiRouter } from "../api/router.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
@@ -45,6 +48,8 @@ export interface ServerOptions {
   kubeconfigPath: string;
   /** `--write-kubeconfig-mode` (default 0600). */
   kubeconfigMode?: string;
+  /** The controllers to run under leader election (cli.ts passes the always-on ones). */
+  controllers?: (deps: { client: Client; registry: Registry; manager: Manager }) => Controller[];
   /** Progress and status lines (default: the console). */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -135,6 +140,21 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const advertise = options.advertiseAddress ?? firstIPv4();
     await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
+    const client = new ApiClient(inProcessTransport(router), registry);
+    const manager = new Manager({
+      source: (kind) => listWatcherFor(client, kind),
+      informerOptions: { onError: (error) => log(`Informer error: ${error}`) },
+      leaderElection: {
+        client: leaseClientFor(client),
+        namespace: "kube-system",
+        name: "k3s",
+        identity: `${hostname()}-${process.pid}`,
+        onError: (error) => log(`Leader election: ${error}`),
+      },
+    });
+    for (const c of options.controllers?.({ client, registry, manager }) ?? []) manager.add(c);
+    const stopControllers = new AbortController();
+    const controllersDone = manager.start(stopControllers.signal);
     const host = options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1";
     await writeKubeconfig(
       options.kubeconfigPath,
@@ -157,6 +177,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       port: https.port,
       kubeconfigPath: options.kubeconfigPath,
       async stop() {
+        stopControllers.abort();
+        await controllersDone.catch(() => {});
         await https.close();
         stopCompactor();
         await store.close();

@@ -121,3 +121,17 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "kubectl: delete namespace waits until the namespace controller has emptied and removed it",
+  ...options,
+  fn: async () => {
+    await using server = await startK3sServer();
+    await ok(server, "create", "namespace", "doomed");
+    await ok(server, "-n", "doomed", "create", "configmap", "inside", "--from-literal=a=1");
+    await ok(server, "-n", "doomed", "create", "deployment", "d", "--image=busybox:1.36");
+    assert.match(await ok(server, "delete", "namespace", "doomed", "--timeout=60s"), /namespace "doomed" deleted/);
+    assert.match(await fails(server, "get", "namespace", "doomed"), /NotFound/);
+    assert.equal(await ok(server, "get", "configmaps", "-n", "doomed", "-o", "name"), "");
+  },
+});

@@ -1,0 +1,28 @@
+/**
+ * The always-on controllers, each an operator on `core/operator`, and the list `k3s server` runs.
+ *
+ * @module
+ */
+import type { Client } from "../core/client/mod.ts";
+import type { Controller, Manager } from "../core/operator/mod.ts";
+import type { Registry } from "../core/registry/registry.ts";
+import { namespaceController } from "./namespace/controller.ts";
+
+/** What a controller is built from. */
+export interface ControllerDeps {
+  client: Client;
+  registry: Registry;
+  manager: Manager;
+}
+
+/**
+ * The controllers a server runs (under leader election).
+ *
+ * @example
+ * ```ts
+ * for (const c of defaultControllers({ client, registry, manager })) manager.add(c);
+ * ```
+ */
+export function defaultControllers(deps: ControllerDeps): Controller[] {
+  return [namespaceController(deps)];
+}
