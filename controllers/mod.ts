@@ -6,6 +6,7 @@
 import type { Client } from "../core/client/mod.ts";
 import type { Controller, Manager } from "../core/operator/mod.ts";
 import type { Registry } from "../core/registry/registry.ts";
+import { garbageCollector } from "./garbage_collector/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
 
 /** What a controller is built from. */
@@ -24,5 +25,5 @@ export interface ControllerDeps {
  * ```
  */
 export function defaultControllers(deps: ControllerDeps): Controller[] {
-  return [namespaceController(deps)];
+  return [namespaceController(deps), ...garbageCollector(deps)];
 }

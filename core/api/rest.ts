@@ -356,14 +356,23 @@ export class Rest {
         );
       }
       try {
-        if (this.strategy.keepsOnDelete(r, current, options)) {
-          if (meta.deletionTimestamp) return current;
+        // Foreground and Orphan deletion hand the object to the garbage collector through a finalizer.
+        const cascade = options.propagationPolicy === "Foreground"
+          ? "foregroundDeletion"
+          : options.propagationPolicy === "Orphan"
+          ? "orphan"
+          : undefined;
+        const finalizers = meta.finalizers ?? [];
+        const addFinalizer = cascade !== undefined && !finalizers.includes(cascade);
+        if (addFinalizer || this.strategy.keepsOnDelete(r, current, options)) {
+          if (meta.deletionTimestamp && !addFinalizer) return current;
           const updated: KubeObject = {
             ...current,
             metadata: {
               ...meta,
-              deletionTimestamp: now(),
-              deletionGracePeriodSeconds: options.gracePeriodSeconds ?? 0,
+              deletionTimestamp: meta.deletionTimestamp ?? now(),
+              deletionGracePeriodSeconds: options.gracePeriodSeconds ?? meta.deletionGracePeriodSeconds ?? 0,
+              ...(addFinalizer ? { finalizers: [...finalizers, cascade] } : {}),
             },
           };
           this.strategy.prepareTerminating?.(r, updated);

@@ -135,3 +135,49 @@ Deno.test({
     assert.equal(await ok(server, "get", "configmaps", "-n", "doomed", "-o", "name"), "");
   },
 });
+
+Deno.test({
+  name: "kubectl: deleting an owner deletes what it owns, in the background or in the foreground",
+  ...options,
+  fn: async () => {
+    await using server = await startK3sServer();
+    for (const [owner, cascade] of [["bg", "background"], ["fg", "foreground"]]) {
+      await ok(server, "create", "configmap", owner, "--from-literal=a=1");
+      const uid = await ok(server, "get", "configmap", owner, "-o", "jsonpath={.metadata.uid}");
+      const manifest = join(server.dataDir, `${owner}-dependent.json`);
+      writeFileSync(
+        manifest,
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: {
+            name: `${owner}-dependent`,
+            ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: owner, uid, blockOwnerDeletion: true }],
+          },
+          stringData: { b: "2" },
+        }),
+      );
+      await ok(server, "create", "-f", manifest);
+      await ok(server, "delete", "configmap", owner, `--cascade=${cascade}`, "--timeout=60s");
+      const deadline = Date.now() + 30_000;
+      while ((await kubectl(server, "get", "secret", `${owner}-dependent`)).code === 0) {
+        assert.ok(Date.now() < deadline, `${owner}-dependent was not collected`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await ok(server, "create", "configmap", "keep", "--from-literal=a=1");
+    const uid = await ok(server, "get", "configmap", "keep", "-o", "jsonpath={.metadata.uid}");
+    const orphan = join(server.dataDir, "orphan.json");
+    writeFileSync(
+      orphan,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "orphaned", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "keep", uid }] },
+      }),
+    );
+    await ok(server, "create", "-f", orphan);
+    await ok(server, "delete", "configmap", "keep", "--cascade=orphan", "--timeout=60s");
+    assert.equal(await ok(server, "get", "secret", "orphaned", "-o", "jsonpath={.metadata.ownerReferences}"), "");
+  },
+});
