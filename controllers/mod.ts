@@ -8,6 +8,7 @@ import type { Controller, Manager } from "../core/operator/mod.ts";
 import type { Registry } from "../core/registry/registry.ts";
 import { garbageCollector } from "./garbage_collector/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
+import { replicaSetController } from "./replicaset/mod.ts";
 
 /** What a controller is built from. */
 export interface ControllerDeps {
@@ -25,5 +26,5 @@ export interface ControllerDeps {
  * ```
  */
 export function defaultControllers(deps: ControllerDeps): Controller[] {
-  return [namespaceController(deps), ...garbageCollector(deps)];
+  return [namespaceController(deps), ...garbageCollector(deps), replicaSetController(deps)];
 }

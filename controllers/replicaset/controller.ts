@@ -1,0 +1,280 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` pods matching a ReplicaSet's selector running, as
+ * kube-controller-manager's does. Pods are claimed through a controller ownerReference (matching orphans
+ * adopted, owned pods that stopped matching released), missing ones created from `spec.template` in
+ * slow-start batches, surplus ones deleted worst-first, and `status` kept up to date.
+ *
+ * @module
+ */
+import { type Client, isConflict, isNotFound } from "../../core/client/mod.ts";
+import {
+  type Controller,
+  controller,
+  type KubeObject,
+  type Manager,
+  NAMESPACE_INDEX,
+  objectKey,
+  type OwnerReference,
+} from "../../core/operator/mod.ts";
+import type { Registry } from "../../core/registry/registry.ts";
+import { Expectations } from "./expectations.ts";
+import { deletionOrder, isActive, isReady, type Pod, untilAvailable } from "./pods.ts";
+import { type LabelSelector, matchesSelector } from "./selector.ts";
+
+/** Kube's `BurstReplicas`: at most this many creations or deletions per sync. */
+const BURST_REPLICAS = 500;
+/** How soon to look again while the cache has not caught up with this controller's own writes. */
+const EXPECTATION_RECHECK_MS = 200;
+
+/** The parts of a ReplicaSet the controller reads. */
+export interface ReplicaSet extends KubeObject {
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    generation?: number;
+    resourceVersion?: string;
+    deletionTimestamp?: string;
+  };
+  spec: {
+    replicas?: number;
+    minReadySeconds?: number;
+    selector?: LabelSelector;
+    template?: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+      spec?: Record<string, unknown>;
+    };
+  };
+  status?: ReplicaSetStatus;
+}
+
+/** `status` as this controller writes it. */
+export interface ReplicaSetStatus {
+  replicas: number;
+  fullyLabeledReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  observedGeneration?: number;
+  conditions?: unknown[];
+}
+
+function controllerRef(object: KubeObject): OwnerReference | undefined {
+  return object.metadata?.ownerReferences?.find((r) => r.controller);
+}
+
+function ownerRefFor(rs: ReplicaSet): OwnerReference {
+  return {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    name: rs.metadata.name,
+    uid: rs.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** Kube's slow start: batches of 1, 2, 4, … until one fails; returns how many calls succeeded. */
+async function slowStart(count: number, call: () => Promise<void>): Promise<{ done: number; error?: unknown }> {
+  let done = 0;
+  for (let batch = Math.min(1, count); done < count; batch = Math.min(2 * batch, count - done)) {
+    const results = await Promise.allSettled(Array.from({ length: batch }, call));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    done += results.filter((r) => r.status === "fulfilled").length;
+    if (failed) return { done, error: failed.reason };
+  }
+  return { done };
+}
+
+/**
+ * The controller, for `apps/v1` ReplicaSets owning `v1` Pods.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ ...options, controllers: (deps) => [replicaSetController(deps)] });
+ * ```
+ */
+export function replicaSetController(deps: { client: Client; registry: Registry; manager: Manager }): Controller {
+  const { client, registry, manager } = deps;
+  const replicasets = registry.resolve("apps", "v1", "replicasets")!;
+  const pods = registry.resolve("", "v1", "pods")!;
+  // Client refs name the kind outright: a registry entry carries both `kind` and no `apiVersion`.
+  const podPath = { apiVersion: "v1", kind: "Pod" };
+  const rsPath = { apiVersion: "apps/v1", kind: "ReplicaSet" };
+  const rsCache = () => manager.cache(replicasets);
+  const podCache = () => manager.cache(pods);
+  const podsIn = (namespace: string) => podCache().byIndex(NAMESPACE_INDEX, namespace) as Pod[];
+  const expectations = new Expectations({
+    resourceVersion: () => manager.informer(pods).resourceVersion,
+    holdsLive: (uid) => podCache().list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
+  });
+
+  /** Orphan pods concern every ReplicaSet in their namespace that selects them (kube's `getPodReplicaSets`). */
+  function selectingOrphan(pod: KubeObject): string[] {
+    if (controllerRef(pod) || pod.metadata?.deletionTimestamp) return [];
+    const namespace = pod.metadata?.namespace ?? "";
+    return (rsCache().byIndex(NAMESPACE_INDEX, namespace) as ReplicaSet[])
+      .filter((rs) => matchesSelector(rs.spec?.selector, pod.metadata?.labels))
+      .map((rs) => objectKey(rs));
+  }
+
+  /** Adoption re-reads the ReplicaSet: a cached one may already be going away (kube's `RecheckDeletionTimestamp`). */
+  async function canAdopt(rs: ReplicaSet): Promise<boolean> {
+    try {
+      const live = await client.get<ReplicaSet>(rsPath, rs.metadata.namespace, rs.metadata.name);
+      return live.metadata.uid === rs.metadata.uid && !live.metadata.deletionTimestamp;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Rewrites a pod's ownerReferences, failing if the pod changed since it was read (then the sync retries). */
+  async function setOwnerRefs(pod: Pod, refs: OwnerReference[]): Promise<Pod | undefined> {
+    const patch = [
+      { op: "test", path: "/metadata/uid", value: pod.metadata.uid },
+      { op: "test", path: "/metadata/resourceVersion", value: pod.metadata.resourceVersion },
+      { op: "add", path: "/metadata/ownerReferences", value: refs },
+    ];
+    try {
+      return await client.patch<Pod>(podPath, pod.metadata.namespace, pod.metadata.name, "json", patch);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Kube's `ClaimPods`: the active pods this ReplicaSet controls after adopting and releasing. */
+  async function claim(rs: ReplicaSet): Promise<Pod[]> {
+    const claimed: Pod[] = [];
+    let adoptable: boolean | undefined;
+    for (const pod of podsIn(rs.metadata.namespace)) {
+      if (!isActive(pod)) continue;
+      const ref = controllerRef(pod);
+      const matches = matchesSelector(rs.spec.selector, pod.metadata.labels);
+      if (ref) {
+        if (ref.uid !== rs.metadata.uid) continue;
+        if (matches) {
+          claimed.push(pod);
+          continue;
+        }
+        await setOwnerRefs(pod, (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid));
+        continue;
+      }
+      if (!matches) continue;
+      adoptable ??= await canAdopt(rs);
+      if (!adoptable) continue;
+      const adopted = await setOwnerRefs(pod, [...(pod.metadata.ownerReferences ?? []), ownerRefFor(rs)]);
+      if (adopted) claimed.push(adopted);
+    }
+    return claimed;
+  }
+
+  /** Kube's `GetPodFromTemplate`; the API server picks the name and applies defaults. */
+  function podFromTemplate(rs: ReplicaSet): KubeObject & { apiVersion: string; kind: string } {
+    const template = rs.spec.template ?? {};
+    const meta = template.metadata ?? {};
+    return {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        generateName: `${rs.metadata.name}-`,
+        namespace: rs.metadata.namespace,
+        ...(meta.labels ? { labels: { ...meta.labels } } : {}),
+        ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+        ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
+        ownerReferences: [ownerRefFor(rs)],
+      },
+      spec: structuredClone(template.spec ?? {}),
+    };
+  }
+
+  /** Kube's `manageReplicas`: create or delete the difference, recording expectations for each write. */
+  async function manage(key: string, rs: ReplicaSet, active: Pod[]): Promise<void> {
+    const diff = active.length - (rs.spec.replicas ?? 1);
+    const uid = rs.metadata.uid;
+    if (diff < 0) {
+      const { error } = await slowStart(Math.min(-diff, BURST_REPLICAS), async () => {
+        const created = await client.create(podFromTemplate(rs));
+        expectations.created(key, uid, created.metadata?.resourceVersion);
+      });
+      if (error) throw error;
+    } else if (diff > 0) {
+      const victims = [...active].sort(deletionOrder).slice(0, Math.min(diff, BURST_REPLICAS));
+      const results = await Promise.allSettled(victims.map(async (pod) => {
+        try {
+          await client.delete(podPath, pod.metadata.namespace, pod.metadata.name, {
+            preconditions: { uid: pod.metadata.uid },
+          });
+          expectations.deleted(key, uid, pod.metadata.uid!);
+        } catch (error) {
+          // Gone already (or replaced by a namesake): nothing left to delete or to wait for.
+          if (!isNotFound(error) && !isConflict(error)) throw error;
+        }
+      }));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /** The status `active` implies, and how long until a ready pod turns available (if one will). */
+  function statusOf(rs: ReplicaSet, active: Pod[]): { status: ReplicaSetStatus; recheckMs?: number } {
+    const templateLabels = rs.spec.template?.metadata?.labels ?? {};
+    const minReady = rs.spec.minReadySeconds ?? 0;
+    const now = Date.now();
+    let fullyLabeled = 0, ready = 0, available = 0;
+    let recheckMs: number | undefined;
+    for (const pod of active) {
+      const labels = pod.metadata.labels ?? {};
+      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (!isReady(pod)) continue;
+      ready++;
+      const wait = untilAvailable(pod, minReady, now)!;
+      if (wait === 0) available++;
+      else recheckMs = Math.min(recheckMs ?? wait, wait);
+    }
+    const status: ReplicaSetStatus = {
+      ...rs.status,
+      replicas: active.length,
+      fullyLabeledReplicas: fullyLabeled,
+      readyReplicas: ready,
+      availableReplicas: available,
+      observedGeneration: rs.metadata.generation,
+    };
+    return { status, recheckMs };
+  }
+
+  function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
+    const fields = ["replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"];
+    const read = (s: ReplicaSetStatus | undefined, f: string) => (s as Record<string, unknown> | undefined)?.[f] ?? 0;
+    return fields.every((f) => read(a, f) === read(b, f));
+  }
+
+  return controller("replicaset")
+    .for(replicasets)
+    .owns(pods)
+    .watches(pods, selectingOrphan)
+    .withOptions({ concurrency: 5 })
+    .complete(async ({ key }) => {
+      const rs = rsCache().get(key) as ReplicaSet | undefined;
+      if (!rs) {
+        expectations.forget(key);
+        return;
+      }
+      if (rs.metadata.deletionTimestamp) return;
+      if (!expectations.satisfied(key, rs.metadata.uid)) return { requeueAfterMs: EXPECTATION_RECHECK_MS };
+      const active = await claim(rs);
+      // Status reflects the pods as found; this sync's own writes show up in the next one, as in kube.
+      const { status, recheckMs } = statusOf(rs, active);
+      await manage(key, rs, active);
+      if (!sameStatus(rs.status, status)) {
+        try {
+          await client.updateStatus({ ...rs, status });
+        } catch (error) {
+          // The cached ReplicaSet is stale; its newer version is on its way and brings another sync.
+          if (isConflict(error)) return { requeue: true };
+          throw error;
+        }
+      }
+      if (recheckMs !== undefined) return { requeueAfterMs: recheckMs + 1 };
+    });
+}

@@ -1,0 +1,15 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` pods of a ReplicaSet running.
+ *
+ * @example
+ * ```ts
+ * import { replicaSetController } from "./controllers/replicaset/mod.ts";
+ * manager.add(replicaSetController({ client, registry, manager }));
+ * ```
+ *
+ * @module
+ */
+export { type ReplicaSet, replicaSetController, type ReplicaSetStatus } from "./controller.ts";
+export { matchesSelector } from "./selector.ts";
+export { deletionOrder, isActive, isReady, untilAvailable } from "./pods.ts";
+export { Expectations } from "./expectations.ts";
