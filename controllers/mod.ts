@@ -6,6 +6,7 @@
 import type { Client } from "../core/client/mod.ts";
 import type { Controller, Manager } from "../core/operator/mod.ts";
 import type { Registry } from "../core/registry/registry.ts";
+import { deploymentController } from "./deployment/mod.ts";
 import { garbageCollector } from "./garbage_collector/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
@@ -26,5 +27,10 @@ export interface ControllerDeps {
  * ```
  */
 export function defaultControllers(deps: ControllerDeps): Controller[] {
-  return [namespaceController(deps), ...garbageCollector(deps), replicaSetController(deps)];
+  return [
+    namespaceController(deps),
+    ...garbageCollector(deps),
+    replicaSetController(deps),
+    deploymentController(deps),
+  ];
 }
