@@ -19,7 +19,7 @@ import {
 import type { Registry } from "../../core/registry/registry.ts";
 import { Expectations } from "./expectations.ts";
 import { deletionOrder, isActive, isReady, type Pod, untilAvailable } from "./pods.ts";
-import { type LabelSelector, matchesSelector } from "./selector.ts";
+import { type LabelSelector, matchesSelector } from "../../core/api/label_selector.ts";
 
 /** Kube's `BurstReplicas`: at most this many creations or deletions per sync. */
 const BURST_REPLICAS = 500;

@@ -10,6 +10,5 @@
  * @module
  */
 export { type ReplicaSet, replicaSetController, type ReplicaSetStatus } from "./controller.ts";
-export { matchesSelector } from "./selector.ts";
 export { deletionOrder, isActive, isReady, untilAvailable } from "./pods.ts";
 export { Expectations } from "./expectations.ts";

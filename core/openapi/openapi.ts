@@ -46,6 +46,19 @@ function builtin(): BuiltinData {
   return builtinData ??= JSON.parse(gunzipSync(Buffer.from(OPENAPI_GZIP_BASE64, "base64")).toString("utf8"));
 }
 
+/**
+ * The built-in Swagger 2.0 definitions, decoded once and shared (strategic merge patch reads its
+ * patch strategies from them) rather than re-serialised and parsed by each reader.
+ *
+ * @example
+ * ```ts
+ * builtinDefinitions()["io.k8s.api.apps.v1.Deployment"];
+ * ```
+ */
+export function builtinDefinitions(): Record<string, unknown> {
+  return builtin().swagger.definitions;
+}
+
 const SECURITY_SCHEMES = {
   BearerToken: { type: "apiKey", description: "Bearer Token authentication", name: "authorization", in: "header" },
 };

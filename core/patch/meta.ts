@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { OpenAPI } from "../openapi/openapi.ts";
+import { builtinDefinitions } from "../openapi/openapi.ts";
 
 /** How one field is patched. */
 export interface FieldPatchMeta {
@@ -157,7 +157,7 @@ let builtin: Builtin | undefined;
 /** The 1.32 definitions, parsed on first use (a few hundred milliseconds, so not at start-up). */
 function builtinData(): Builtin {
   if (builtin) return builtin;
-  const definitions = JSON.parse(new OpenAPI().v2().json).definitions as Record<string, unknown>;
+  const definitions = builtinDefinitions();
   const kinds = new Map<string, string>();
   const groupKinds = new Set<string>();
   for (const [name, schema] of Object.entries(definitions)) {

@@ -116,7 +116,6 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const registry = new Registry();
     const openapi = new OpenAPI();
-    openapi.index(); // built once now, not on kubectl's first apply
     const strategy = new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange });
     const rest = new Rest(store, strategy);
     const router = new ApiRouter(registry, rest, virtualResources);

@@ -1,12 +1,9 @@
 // The Deployment controller on a real in-process server, together with the ReplicaSet controller that
 // turns its ReplicaSets into pods. No scheduler or kubelet runs, so pods never become ready.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApiClient, type Client, inProcessTransport } from "../../../core/client/mod.ts";
+import type { Client } from "../../../core/client/mod.ts";
 import type { KubeObject } from "../../../core/operator/mod.ts";
-import { startServer } from "../../../core/server/start.ts";
+import { until, withCluster } from "../../support/cluster.ts";
 import { replicaSetController } from "../../../controllers/replicaset/mod.ts";
 import {
   type Deployment,
@@ -16,35 +13,13 @@ import {
   REVISION,
 } from "../../../controllers/deployment/mod.ts";
 
+const CONTROLLERS: Parameters<typeof withCluster>[0] = (
+  deps,
+) => [deploymentController(deps), replicaSetController(deps)];
+
 const DEPLOY = { apiVersion: "apps/v1", kind: "Deployment" };
 const RS = { apiVersion: "apps/v1", kind: "ReplicaSet" };
 const POD = { apiVersion: "v1", kind: "Pod" };
-
-async function withCluster(fn: (client: Client) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "k3s-deploy-"));
-  const server = await startServer({
-    dataDir,
-    httpsPort: 0,
-    bindAddress: "127.0.0.1",
-    kubeconfigPath: join(dataDir, "k3s.yaml"),
-    log: () => {},
-    controllers: (deps) => [deploymentController(deps), replicaSetController(deps)],
-  });
-  try {
-    await fn(new ApiClient(inProcessTransport(server.router), server.registry));
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check().catch(() => false))) {
-    assert.ok(Date.now() < deadline, `not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -91,7 +66,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const d = await createDeployment(client, 2, { type: "RollingUpdate" });
       await until(async () => (await replicaSets(client, d)).length === 1, "one ReplicaSet");
       const [rs] = await replicaSets(client, d);
@@ -137,7 +112,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const d = await createDeployment(client, 2, { type: "Recreate" });
       await until(async () => (await getDeployment(client)).status?.replicas === 2, "first rollout");
       await setImage(client, "nginx:2");
@@ -164,7 +139,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } };
       const d = await createDeployment(client, 4, strategy);
       await until(async () => (await getDeployment(client)).status?.replicas === 4, "first rollout");
@@ -198,7 +173,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const d = await createDeployment(client, 1, { type: "Recreate" });
       await client.patch(DEPLOY, "default", "web", "merge", { spec: { revisionHistoryLimit: 1 } });
       for (const image of ["nginx:2", "nginx:3"]) {
@@ -220,7 +195,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const d = await createDeployment(client, 1, { type: "Recreate" });
       await until(async () => (await getDeployment(client)).status?.updatedReplicas === 1, "revision 1 rolled out");
       const [first] = await replicaSets(client, d);
@@ -241,7 +216,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const d = await client.create({
         ...DEPLOY,
         metadata: { name: "web", namespace: "default" },

@@ -1,41 +1,14 @@
 // The garbage collector on a real in-process server: dependents of a deleted owner go, shared ones only
 // lose the reference, chains cascade, and Orphan/Foreground finalizers are honoured.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApiClient, type Client, inProcessTransport, isNotFound } from "../../../core/client/mod.ts";
+import { type Client, isNotFound } from "../../../core/client/mod.ts";
 import type { KubeObject } from "../../../core/operator/mod.ts";
-import { startServer } from "../../../core/server/start.ts";
+import { until, withCluster } from "../../support/cluster.ts";
 import { garbageCollector } from "../../../controllers/garbage_collector/mod.ts";
 
+const CONTROLLERS: Parameters<typeof withCluster>[0] = (deps) => garbageCollector(deps);
+
 type Meta = { name: string; namespace?: string; uid: string; ownerReferences?: unknown[]; finalizers?: string[] };
-
-async function withCluster(fn: (client: Client) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "k3s-gc-"));
-  const server = await startServer({
-    dataDir,
-    httpsPort: 0,
-    bindAddress: "127.0.0.1",
-    kubeconfigPath: join(dataDir, "k3s.yaml"),
-    log: () => {},
-    controllers: (deps) => garbageCollector(deps),
-  });
-  try {
-    await fn(new ApiClient(inProcessTransport(server.router), server.registry));
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check().catch(() => false))) {
-    assert.ok(Date.now() < deadline, `not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function gone(client: Client, apiVersion: string, kind: string, name: string): Promise<boolean> {
   try {
@@ -77,7 +50,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const owner = await create(client, configMap("owner"));
       const other = await create(client, configMap("other"));
       await create(client, secret("a", [owner]));
@@ -102,7 +75,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const labels = { app: "web" };
       const podSpec = { containers: [{ name: "web", image: "nginx" }] };
       const template = { metadata: { labels }, spec: podSpec };
@@ -138,7 +111,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const owner = await create(client, configMap("owner", ["orphan"]));
       await create(client, secret("kept", [owner]));
       await client.delete({ apiVersion: "v1", kind: "ConfigMap" }, "default", "owner", { propagationPolicy: "Orphan" });
@@ -153,7 +126,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const owner = await create(client, configMap("owner", ["foregroundDeletion"]));
       // The dependent holds a finalizer of its own, so the owner must wait until it is released.
       await create(client, {

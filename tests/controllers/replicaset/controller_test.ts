@@ -1,43 +1,16 @@
 // The ReplicaSet controller on a real in-process server: it creates, deletes, adopts, releases and
 // replaces pods, and reports status. No scheduler or kubelet runs, so pods stay Pending.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ApiClient, type Client, inProcessTransport } from "../../../core/client/mod.ts";
+import type { Client } from "../../../core/client/mod.ts";
 import type { KubeObject } from "../../../core/operator/mod.ts";
-import { startServer } from "../../../core/server/start.ts";
+import { until, withCluster } from "../../support/cluster.ts";
 import { type ReplicaSet, replicaSetController } from "../../../controllers/replicaset/mod.ts";
+
+const CONTROLLERS: Parameters<typeof withCluster>[0] = (deps) => [replicaSetController(deps)];
 
 const RS = { apiVersion: "apps/v1", kind: "ReplicaSet" };
 const POD = { apiVersion: "v1", kind: "Pod" };
 const labels = { app: "web" };
-
-async function withCluster(fn: (client: Client) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "k3s-rs-"));
-  const server = await startServer({
-    dataDir,
-    httpsPort: 0,
-    bindAddress: "127.0.0.1",
-    kubeconfigPath: join(dataDir, "k3s.yaml"),
-    log: () => {},
-    controllers: (deps) => [replicaSetController(deps)],
-  });
-  try {
-    await fn(new ApiClient(inProcessTransport(server.router), server.registry));
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check().catch(() => false))) {
-    assert.ok(Date.now() < deadline, `not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,7 +67,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const rs = await createReplicaSet(client, 3);
       const pods = await settled(client, rs, 3, "created");
       for (const pod of pods) {
@@ -133,7 +106,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const rs = await createReplicaSet(client, 2);
       const [victim] = await settled(client, rs, 2, "created");
       await client.delete(POD, "default", victim.metadata.name);
@@ -150,7 +123,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const stray = await client.create(orphan("stray", labels)) as unknown as Pod;
       await client.create(orphan("other", { app: "db" }));
       const rs = await createReplicaSet(client, 2);
@@ -174,7 +147,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const rs = await createReplicaSet(client, 2, 1);
       const [pod] = await settled(client, rs, 2, "created");
       await client.updateStatus({
@@ -198,7 +171,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
-    withCluster(async (client) => {
+    withCluster(CONTROLLERS, async (client) => {
       const rs = await createReplicaSet(client, 3);
       const [keep] = await settled(client, rs, 3, "created");
       await client.updateStatus({

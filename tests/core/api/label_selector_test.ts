@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { matchesSelector } from "../../../controllers/replicaset/selector.ts";
+import { matchesSelector } from "../../../core/api/label_selector.ts";
 
 Deno.test("selector: matchLabels must all be present with equal values", () => {
   assert.equal(matchesSelector({ matchLabels: { app: "web" } }, { app: "web", tier: "front" }), true);

@@ -1,5 +1,5 @@
 /**
- * Matching a structured `LabelSelector` (`spec.selector` of a ReplicaSet) against an object's labels, as
+ * Matching a structured `LabelSelector` (`spec.selector` of a ReplicaSet, Deployment, Job…) against an object's labels, as
  * apimachinery's `LabelSelectorAsSelector` does.
  *
  * @module
