@@ -29,6 +29,7 @@ import {
   nameColumn,
   type Obj,
   parseTime,
+  type Printer,
   type Printers,
   rec,
   since,
@@ -193,6 +194,37 @@ export function hpaTargets(hpa: Obj): string {
 }
 
 /** Printers for the workload family. */
+/** ReplicaSets and ReplicationControllers print alike but for wording and the form of their selector. */
+function replicaPrinter(what: string, selectorDescription: string, selector: (s: unknown) => string): Printer {
+  return {
+    columns: [
+      nameColumn(),
+      column("Desired", "Replicas is the number of desired replicas.", { type: "integer" }),
+      column("Current", "Replicas is the most recently observed number of replicas.", { type: "integer" }),
+      column("Ready", `The number of ready replicas for this ${what}.`, { type: "integer" }),
+      ageColumn(),
+      containersColumn(),
+      imagesColumn(),
+      selectorColumn(selectorDescription),
+    ],
+    cells(obj, now) {
+      const spec = rec(obj.spec);
+      const status = rec(obj.status);
+      const [names, images] = containerCells(dig(spec, "template", "spec"));
+      return [
+        name(obj),
+        replicas(spec),
+        int(status.replicas),
+        int(status.readyReplicas),
+        age(obj, now),
+        names,
+        images,
+        selector(spec.selector),
+      ];
+    },
+  };
+}
+
 export const workloadPrinters: Printers = {
   "apps/Deployment": {
     columns: [
@@ -227,60 +259,16 @@ export const workloadPrinters: Printers = {
       ];
     },
   },
-  "apps/ReplicaSet": {
-    columns: [
-      nameColumn(),
-      column("Desired", "Replicas is the number of desired replicas.", { type: "integer" }),
-      column("Current", "Replicas is the most recently observed number of replicas.", { type: "integer" }),
-      column("Ready", "The number of ready replicas for this replica set.", { type: "integer" }),
-      ageColumn(),
-      containersColumn(),
-      imagesColumn(),
-      selectorColumn("Selector is a label query over pods that should match the replica count."),
-    ],
-    cells(obj, now) {
-      const spec = rec(obj.spec);
-      const status = rec(obj.status);
-      const [names, images] = containerCells(dig(spec, "template", "spec"));
-      return [
-        name(obj),
-        replicas(spec),
-        int(status.replicas),
-        int(status.readyReplicas),
-        age(obj, now),
-        names,
-        images,
-        formatLabelSelector(spec.selector),
-      ];
-    },
-  },
-  "/ReplicationController": {
-    columns: [
-      nameColumn(),
-      column("Desired", "Replicas is the number of desired replicas.", { type: "integer" }),
-      column("Current", "Replicas is the most recently observed number of replicas.", { type: "integer" }),
-      column("Ready", "The number of ready replicas for this replication controller.", { type: "integer" }),
-      ageColumn(),
-      containersColumn(),
-      imagesColumn(),
-      selectorColumn("Selector is a label query over pods that should match the Replicas count."),
-    ],
-    cells(obj, now) {
-      const spec = rec(obj.spec);
-      const status = rec(obj.status);
-      const [names, images] = containerCells(dig(spec, "template", "spec"));
-      return [
-        name(obj),
-        replicas(spec),
-        int(status.replicas),
-        int(status.readyReplicas),
-        age(obj, now),
-        names,
-        images,
-        formatLabels(spec.selector),
-      ];
-    },
-  },
+  "apps/ReplicaSet": replicaPrinter(
+    "replica set",
+    "Selector is a label query over pods that should match the replica count.",
+    formatLabelSelector,
+  ),
+  "/ReplicationController": replicaPrinter(
+    "replication controller",
+    "Selector is a label query over pods that should match the Replicas count.",
+    formatLabels,
+  ),
   "apps/StatefulSet": {
     columns: [
       nameColumn(),
