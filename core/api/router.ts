@@ -315,7 +315,16 @@ export class ApiRouter {
         `pod ${name} is already assigned to node "${current}"`,
       );
     }
-    await this.rest.patch(info, namespace, name, "merge", { spec: { nodeName: target } });
+    // As kube-apiserver's binding storage: the pod must be unchanged since it was read (no double
+    // binding by two schedulers), and it leaves with PodScheduled=True.
+    const conditions = ((pod.status as { conditions?: { type: string }[] })?.conditions ?? [])
+      .filter((c) => c.type !== "PodScheduled");
+    conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: new Date().toISOString() } as never);
+    await this.rest.patch(info, namespace, name, "merge", {
+      metadata: { resourceVersion: pod.metadata!.resourceVersion },
+      spec: { nodeName: target },
+    });
+    await this.rest.patch(info, namespace, name, "merge", { status: { conditions } }, { subresource: "status" });
     return success();
   }
 

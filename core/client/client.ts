@@ -106,6 +106,15 @@ export interface Client {
     options?: PatchOptions,
   ): Promise<T>;
   delete(ref: Ref, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<KubeObject>;
+  /** POST to a subresource that creates something: `pods/binding`, `pods/eviction`, `serviceaccounts/token`. */
+  createSubresource<T = KubeObject>(
+    ref: Ref,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: unknown,
+    options?: WriteOptions,
+  ): Promise<T>;
 }
 
 /** Finds the resource serving a kind (the server's `Registry` fits). */
@@ -225,6 +234,17 @@ export class ApiClient implements Client {
     const { dryRun, ...rest } = options;
     const body = { kind: "DeleteOptions", apiVersion: "v1", ...rest, ...(dryRun ? { dryRun: ["All"] } : {}) };
     return await this.#json<KubeObject>("DELETE", this.#path(ref, namespace, name), body);
+  }
+
+  async createSubresource<T = KubeObject>(
+    ref: Ref,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): Promise<T> {
+    return await this.#json<T>("POST", this.#path(ref, namespace, name, subresource) + writeQuery(options), body);
   }
 
   async #put<T extends KubeResource>(object: T, subresource: string | undefined, options: WriteOptions): Promise<T> {

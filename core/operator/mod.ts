@@ -20,3 +20,4 @@ export * from "./controller.ts";
 export * from "./leader_election.ts";
 export * from "./manager.ts";
 export * from "./client_source.ts";
+export * from "./events.ts";
