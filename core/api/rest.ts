@@ -94,8 +94,9 @@ function decodeContinue(text: string): ContinueToken {
   }
 }
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+/** The time `afterSeconds` from now, at kube's one-second precision. */
+function now(afterSeconds = 0): string {
+  return new Date(Date.now() + afterSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 /**
@@ -364,14 +365,18 @@ export class Rest {
           : undefined;
         const finalizers = meta.finalizers ?? [];
         const addFinalizer = cascade !== undefined && !finalizers.includes(cascade);
-        if (addFinalizer || this.strategy.keepsOnDelete(r, current, options)) {
-          if (meta.deletionTimestamp && !addFinalizer) return current;
+        const grace = this.strategy.gracePeriod?.(r, current, options) ?? 0;
+        const kept = this.strategy.keepsOnDelete(r, current, options);
+        // A second DELETE may only shorten a running grace period (kube's BeforeDelete).
+        const shortens = meta.deletionTimestamp !== undefined && grace < (meta.deletionGracePeriodSeconds ?? 0);
+        if (meta.deletionTimestamp && !addFinalizer && !shortens) return current;
+        if (addFinalizer || kept || grace > 0) {
           const updated: KubeObject = {
             ...current,
             metadata: {
               ...meta,
-              deletionTimestamp: meta.deletionTimestamp ?? now(),
-              deletionGracePeriodSeconds: options.gracePeriodSeconds ?? meta.deletionGracePeriodSeconds ?? 0,
+              deletionTimestamp: meta.deletionTimestamp && !shortens ? meta.deletionTimestamp : now(grace),
+              deletionGracePeriodSeconds: shortens || !meta.deletionTimestamp ? grace : meta.deletionGracePeriodSeconds,
               ...(addFinalizer ? { finalizers: [...finalizers, cascade] } : {}),
             },
           };
@@ -463,8 +468,11 @@ export class Rest {
       });
       if (sameObject(next, current)) return current; // nothing changed: no new revision, as kube-apiserver
       if (options.dryRun) return next;
-      if (current.metadata!.deletionTimestamp && !this.strategy.keepsOnDelete(r, next, {})) {
-        // The last finalizer is gone from an object being deleted: now it really goes.
+      if (
+        current.metadata!.deletionTimestamp && !this.strategy.keepsOnDelete(r, next, {}) &&
+        !next.metadata!.deletionGracePeriodSeconds
+      ) {
+        // The last finalizer is gone from an object being deleted (and no grace period runs): now it goes.
         try {
           await this.#call(() => this.store.delete(key, kv.modRevision), { r, name });
         } catch (error) {

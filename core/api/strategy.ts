@@ -43,6 +43,8 @@ export interface Strategy {
   ): Promise<KubeObject>;
   /** Whether DELETE only marks the object (finalizers or a namespace's spec finalizers keep it). */
   keepsOnDelete(r: ResourceInfo, current: KubeObject, options: DeleteOptions): boolean;
+  /** Seconds a DELETE leaves the object terminating before it goes (a running pod's grace; 0: none). */
+  gracePeriod?(r: ResourceInfo, current: KubeObject, options: DeleteOptions): number;
   /** Set what an object shows while being deleted (a Namespace's phase). */
   prepareTerminating?(r: ResourceInfo, object: KubeObject): void;
   /** The TTL objects of this resource are stored with (0: none). */
@@ -162,6 +164,16 @@ export class BuiltinStrategy implements Strategy {
     // A namespace waits for the namespace controller to empty it and clear spec.finalizers.
     return r.group === "" && r.kind === "Namespace" &&
       ((current.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
+  }
+
+  gracePeriod(r: ResourceInfo, current: KubeObject, options: DeleteOptions): number {
+    if (r.group !== "" || r.kind !== "Pod") return 0;
+    // As kube's pod strategy: only a pod a node may be running gets time to stop; the node then
+    // finishes the deletion with a grace period of 0.
+    const spec = current.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    const phase = (current.status as { phase?: string } | undefined)?.phase;
+    if (!spec?.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+    return Math.max(0, options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
   }
 
   prepareTerminating(r: ResourceInfo, object: KubeObject): void {

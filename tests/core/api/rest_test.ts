@@ -23,6 +23,7 @@ async function setup() {
     rest,
     configmaps: registry.resolve("", "v1", "configmaps")!,
     deployments: registry.resolve("apps", "v1", "deployments")!,
+    pods: registry.resolve("", "v1", "pods")!,
   };
 }
 
@@ -154,6 +155,61 @@ Deno.test({
       assert.equal(labelled.metadata!.generation, 1, "metadata changes keep the generation");
       const scaled = await rest.patch(deployments, "default", "d", "merge", { spec: { replicas: 5 } });
       assert.equal(scaled.metadata!.generation, 2, "spec changes bump it");
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+const pod = (name: string, nodeName?: string): KubeObject => ({
+  metadata: { name },
+  spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: "c", image: "busybox" }] },
+});
+
+Deno.test({
+  name: "rest: deleting a pod bound to a node leaves it terminating for its grace period; grace 0 removes it",
+  ...options,
+  fn: async () => {
+    const { store, rest, pods } = await setup();
+    try {
+      await rest.create(pods, "default", pod("bound", "n1"));
+      const marked = await rest.delete(pods, "default", "bound");
+      assert.equal(marked.metadata!.deletionGracePeriodSeconds, 30);
+      const left = Date.parse(marked.metadata!.deletionTimestamp as string) - Date.now();
+      assert.ok(left > 25_000 && left <= 30_000, `deletionTimestamp is now + 30 s (${left} ms)`);
+      // The node's status writes do not finish the deletion; a second DELETE only shortens it.
+      await rest.patch(pods, "default", "bound", "merge", { status: { phase: "Running" } }, { subresource: "status" });
+      assert.equal(
+        (await rest.delete(pods, "default", "bound", { gracePeriodSeconds: 60 })).metadata!
+          .deletionGracePeriodSeconds,
+        30,
+      );
+      assert.equal(
+        (await rest.delete(pods, "default", "bound", { gracePeriodSeconds: 5 })).metadata!
+          .deletionGracePeriodSeconds,
+        5,
+      );
+      await rest.delete(pods, "default", "bound", { gracePeriodSeconds: 0 });
+      await assert.rejects(rest.get(pods, "default", "bound"), (e: StatusError) => e.code === 404);
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: an unscheduled or finished pod is deleted at once",
+  ...options,
+  fn: async () => {
+    const { store, rest, pods } = await setup();
+    try {
+      await rest.create(pods, "default", pod("pending"));
+      await rest.delete(pods, "default", "pending");
+      await assert.rejects(rest.get(pods, "default", "pending"), (e: StatusError) => e.code === 404);
+      await rest.create(pods, "default", pod("done", "n1"));
+      await rest.patch(pods, "default", "done", "merge", { status: { phase: "Succeeded" } }, { subresource: "status" });
+      await rest.delete(pods, "default", "done");
+      await assert.rejects(rest.get(pods, "default", "done"), (e: StatusError) => e.code === 404);
     } finally {
       await store.close();
     }
