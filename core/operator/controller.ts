@@ -9,6 +9,7 @@
 import type { EventHandler, Informer } from "./informer.ts";
 import { type Kind, type KubeObject, objectKey, splitKey } from "./source.ts";
 import { type RateLimiter, WorkQueue } from "./workqueue.ts";
+import { ReconcileMetrics, type ReconcileResult } from "./metrics.ts";
 
 /** What to reconcile: the key of an object of the controller's primary kind. */
 export interface Request {
@@ -145,6 +146,7 @@ export class ControllerBuilder {
 export class Controller {
   readonly queue: WorkQueue;
   readonly needLeaderElection: boolean;
+  readonly metrics = new ReconcileMetrics();
   #running = false;
 
   constructor(
@@ -214,14 +216,19 @@ export class Controller {
       const key = await this.queue.get();
       if (key === undefined) return;
       const request: Request = { key, ...splitKey(key) };
+      const started = performance.now();
+      let outcome: ReconcileResult = "error";
       try {
         const result = await this.reconcile(request);
         if (result?.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
+          outcome = "requeue_after";
           this.queue.forget(key);
           this.queue.addAfter(key, result.requeueAfterMs);
         } else if (result?.requeue) {
+          outcome = "requeue";
           this.queue.addRateLimited(key);
         } else {
+          outcome = "success";
           this.queue.forget(key);
         }
       } catch (error) {
@@ -231,6 +238,7 @@ export class Controller {
         );
         this.queue.addRateLimited(key);
       } finally {
+        this.metrics.observe((performance.now() - started) / 1000, outcome);
         this.queue.done(key);
       }
     }

@@ -44,6 +44,8 @@ function kindKey(kind: Kind): string {
 export class Manager {
   readonly #informers = new Map<string, Informer>();
   readonly #controllers: Controller[] = [];
+  /** The controllers running now (a leader's term runs fresh copies of the elected ones). */
+  readonly #active = new Set<Controller>();
   /** Informer runs, so `start` can wait for them on the way out. */
   readonly #runs: Promise<void>[] = [];
   #signal?: AbortSignal;
@@ -75,6 +77,11 @@ export class Manager {
     return this;
   }
 
+  /** The controllers running in this process now (for metrics). */
+  get running(): Controller[] {
+    return [...this.#active];
+  }
+
   /** Whether this process currently leads (always true without leader election). */
   get isLeader(): boolean {
     return this.#elector ? this.#elector.isLeader : Boolean(this.#signal && !this.#signal.aborted);
@@ -88,7 +95,10 @@ export class Manager {
     for (const informer of this.#informers.values()) this.#run(informer, signal);
     const running: Promise<void>[] = [];
     const startAll = (controllers: Controller[], s: AbortSignal) => {
-      const started = controllers.map((c) => c.start((kind) => this.informer(kind), s).catch(logError(c.name)));
+      const started = controllers.map((c) => {
+        this.#active.add(c);
+        return c.start((kind) => this.informer(kind), s).catch(logError(c.name)).finally(() => this.#active.delete(c));
+      });
       running.push(...started);
       return Promise.all(started).then(() => {});
     };

@@ -21,3 +21,4 @@ export * from "./leader_election.ts";
 export * from "./manager.ts";
 export * from "./client_source.ts";
 export * from "./events.ts";
+export * from "./metrics.ts";

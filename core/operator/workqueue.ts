@@ -145,6 +145,8 @@ export class WorkQueue {
   readonly #waiters: ((key: string | undefined) => void)[] = [];
   #shuttingDown = false;
   #waking = false;
+  /** Keys queued so far (client-go's `workqueue_adds_total`). */
+  adds = 0;
 
   constructor(readonly rateLimiter: RateLimiter = defaultRateLimiter()) {}
 
@@ -218,6 +220,7 @@ export class WorkQueue {
   }
 
   #push(key: string): void {
+    this.adds++;
     this.#queue.push(key);
     // Hand keys to waiting workers in a microtask, after the caller's synchronous burst: an event
     // handler that adds one key twice must not see it taken in between and run it twice.

@@ -11,7 +11,7 @@ import { openStore, parseEndpoint, redact, startCompactor, type Store } from "..
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
 import { ensureServerCertificates } from "../pki/mod.ts";
 import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
-import { type Controller, leaseClientFor, listWatcherFor, Manager } from "../operator/mod.ts";
+import { type Controller, leaseClientFor, listWatcherFor, Manager, renderMetrics } from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
 import { ApiRouter } from "../api/router.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
@@ -119,26 +119,6 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     const strategy = new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange });
     const rest = new Rest(store, strategy);
     const router = new ApiRouter(registry, rest, virtualResources);
-    const https = await startHttps({
-      port: options.httpsPort ?? 6443,
-      bindAddress: options.bindAddress ?? "0.0.0.0",
-      certificates: {
-        cert: pki.serving.certPem,
-        key: pki.serving.keyPem,
-        clientCA: pki.clientCA.certPem,
-        serverCA: pki.serverCA.certPem,
-      },
-      handler: async (request, user, signal) => {
-        const url = new URL(request.url);
-        return await systemEndpoint(url, store) ??
-          discoveryEndpoint(registry, openapi, url, request.headers.get("accept"), url.host) ??
-          (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
-            ? await router.handle(request, user, signal)
-            : undefined);
-      },
-    });
-    const advertise = options.advertiseAddress ?? firstIPv4();
-    await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
     const client = new ApiClient(inProcessTransport(router), registry);
     const manager = new Manager({
       source: (kind) => listWatcherFor(client, kind),
@@ -151,6 +131,31 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         onError: (error) => log(`Leader election: ${error}`),
       },
     });
+    const https = await startHttps({
+      port: options.httpsPort ?? 6443,
+      bindAddress: options.bindAddress ?? "0.0.0.0",
+      certificates: {
+        cert: pki.serving.certPem,
+        key: pki.serving.keyPem,
+        clientCA: pki.clientCA.certPem,
+        serverCA: pki.serverCA.certPem,
+      },
+      handler: async (request, user, signal) => {
+        const url = new URL(request.url);
+        if (url.pathname === "/metrics") {
+          return new Response(renderMetrics(manager.running), {
+            headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+          });
+        }
+        return await systemEndpoint(url, store) ??
+          discoveryEndpoint(registry, openapi, url, request.headers.get("accept"), url.host) ??
+          (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
+            ? await router.handle(request, user, signal)
+            : undefined);
+      },
+    });
+    const advertise = options.advertiseAddress ?? firstIPv4();
+    await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
     for (const c of options.controllers?.({ client, registry, manager }) ?? []) manager.add(c);
     const stopControllers = new AbortController();
     const controllersDone = manager.start(stopControllers.signal);
