@@ -9,6 +9,7 @@ import type { ResourceInfo } from "../registry/types.ts";
 import { toTable } from "../tables/table.ts";
 import { decodeBody, readBody, type ResponseForm, responseForm } from "./encoding.ts";
 import { applyPatch, patchTypeOf } from "./patch.ts";
+import { validateFields } from "./field_validation_request.ts";
 import type { DeleteOptions, ListOptions, Rest, WatchOptions, WireEvent } from "./rest.ts";
 import {
   badRequest,
@@ -119,14 +120,18 @@ export class ApiRouter {
 
   /** Serve `request`; `signal` ends a watch when the client goes away. */
   async handle(request: Request, user: UserInfo, signal: AbortSignal = request.signal): Promise<Response> {
+    const warnings: string[] = [];
     try {
-      return await this.#handle(request, user, signal);
+      const response = await this.#handle(request, user, signal, warnings);
+      // kube-apiserver's warning headers: code 299, no agent, the text quoted.
+      for (const warning of warnings) response.headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
+      return response;
     } catch (error) {
       return errorResponse(error);
     }
   }
 
-  async #handle(request: Request, user: UserInfo, signal: AbortSignal): Promise<Response> {
+  async #handle(request: Request, user: UserInfo, signal: AbortSignal, warnings: string[]): Promise<Response> {
     const url = new URL(request.url);
     const query = url.searchParams;
     const path = parseResourcePath(this.resolver, url.pathname);
@@ -156,9 +161,9 @@ export class ApiRouter {
       return jsonResponse(object);
     }
 
-    const body = method === "DELETE" && !request.body
-      ? undefined
-      : decodeBody(await readBody(request), request.headers.get("content-type"));
+    const raw = method === "DELETE" && !request.body ? undefined : await readBody(request);
+    const body = raw === undefined ? undefined : decodeBody(raw, request.headers.get("content-type"));
+    warnings.push(...validateFields(info, { method, subresource, query, raw, body, headers: request.headers }));
     switch (method) {
       case "POST": {
         if (name && subresource === "binding" || !name && info.resource === "bindings") {
