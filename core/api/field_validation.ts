@@ -142,6 +142,10 @@ function jsonKind(value: unknown): string {
   return typeof value === "object" ? "object" : typeof value === "boolean" ? "bool" : typeof value;
 }
 
+function jsonTypeOf(value: unknown): string {
+  return typeof value;
+}
+
 /** Int32/int64 ranges Go enforces when decoding a number into an integer field. */
 function fitsInteger(value: number, go: string): boolean {
   if (!Number.isInteger(value)) return false;
@@ -169,7 +173,7 @@ function walk(value: unknown, type: FieldType, path: string, goPath: string, str
     case "scalar":
       if (type.json === "number" && typeof value === "number") {
         if (type.integer && !fitsInteger(value, type.go)) typeError(`number ${value}`);
-      } else if (typeof value !== type.json) {
+      } else if (jsonTypeOf(value) !== type.json) {
         typeError(typeof value === "number" ? "number" : jsonKind(value));
       }
       return;
