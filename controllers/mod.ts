@@ -6,10 +6,17 @@
 import type { Client } from "../core/client/mod.ts";
 import type { Controller, Manager } from "../core/operator/mod.ts";
 import type { Registry } from "../core/registry/registry.ts";
+import { cronJobController } from "./cronjob/mod.ts";
+import { daemonSetController } from "./daemonset/mod.ts";
 import { deploymentController } from "./deployment/mod.ts";
 import { garbageCollector } from "./garbage_collector/mod.ts";
+import { jobController } from "./job/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
+import { nodeLifecycleController, taintEvictionController } from "./node_lifecycle/mod.ts";
+import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
+import { statefulSetController } from "./statefulset/mod.ts";
+import { ttlAfterFinishedController } from "./ttl_after_finished/mod.ts";
 
 /** What a controller is built from. */
 export interface ControllerDeps {
@@ -32,5 +39,13 @@ export function defaultControllers(deps: ControllerDeps): Controller[] {
     ...garbageCollector(deps),
     replicaSetController(deps),
     deploymentController(deps),
+    statefulSetController(deps),
+    daemonSetController(deps),
+    ...jobController(deps),
+    cronJobController(deps),
+    ttlAfterFinishedController(deps),
+    nodeLifecycleController(deps),
+    taintEvictionController(deps),
+    podGcController(deps),
   ];
 }

@@ -124,6 +124,8 @@ export function defaultRateLimiter(): RateLimiter {
   return new MaxOfRateLimiter(new ExponentialBackoff(5, 1000_000), new BucketRateLimiter(10, 100));
 }
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * A deduplicating, per-key serialized, rate-limited queue of string keys.
  *
@@ -167,10 +169,13 @@ export class WorkQueue {
     const pending = this.#delayed.get(key);
     if (pending && pending.at <= at) return;
     if (pending) clearTimeout(pending.timer);
+    // setTimeout fires at once past 2^31-1 ms; a longer wait (a yearly CronJob) wakes early and re-waits.
     const timer = setTimeout(() => {
       this.#delayed.delete(key);
-      this.add(key);
-    }, ms);
+      const left = at - performance.now();
+      if (left > 1) this.addAfter(key, left);
+      else this.add(key);
+    }, Math.min(ms, MAX_TIMEOUT_MS));
     this.#delayed.set(key, { at, timer });
   }
 
