@@ -9,12 +9,15 @@ import type { Registry } from "../core/registry/registry.ts";
 import { cronJobController } from "./cronjob/mod.ts";
 import { daemonSetController } from "./daemonset/mod.ts";
 import { deploymentController } from "./deployment/mod.ts";
+import { endpointsController } from "./endpoints/mod.ts";
+import { endpointSliceController } from "./endpointslice/mod.ts";
 import { garbageCollector } from "./garbage_collector/mod.ts";
 import { jobController } from "./job/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node_lifecycle/mod.ts";
 import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
+import { serviceAccountController } from "./serviceaccount/mod.ts";
 import { statefulSetController } from "./statefulset/mod.ts";
 import { ttlAfterFinishedController } from "./ttl_after_finished/mod.ts";
 
@@ -47,5 +50,8 @@ export function defaultControllers(deps: ControllerDeps): Controller[] {
     nodeLifecycleController(deps),
     taintEvictionController(deps),
     podGcController(deps),
+    endpointsController(deps),
+    endpointSliceController(deps),
+    serviceAccountController(deps),
   ];
 }
