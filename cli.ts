@@ -11,15 +11,25 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { defaultControllers } from "./controllers/mod.ts";
+import { ApiClient, inProcessTransport } from "./core/client/mod.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { defaultKubeconfigPath } from "./core/kubeconfig/mod.ts";
 import { defaultDataDir } from "./core/server/paths.ts";
 import { startServer } from "./core/server/start.ts";
 import { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
+import { startSimulatedNodes } from "./node/simulator/mod.ts";
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("must be a non-negative integer");
+  }
   return n;
 }
 
@@ -71,6 +81,7 @@ export function buildCli(): Command {
         "Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert",
       ).argParser(collect).default([]),
     )
+    .addOption(new Option("--cluster-cidr <cidr>", "IPv4 network CIDR to use for pod IPs").default("10.42.0.0/16"))
     .addOption(new Option("--service-cidr <cidr>", "IPv4 network CIDR to use for service IPs").default("10.43.0.0/16"))
     .addOption(
       new Option("--service-node-port-range <range>", "Port range to reserve for services with NodePort visibility")
@@ -85,6 +96,10 @@ export function buildCli(): Command {
       new Option("--write-kubeconfig-mode <mode>", "Write kubeconfig with this mode").env("K3S_KUBECONFIG_MODE"),
     )
     .addOption(new Option("--disable-agent", "Do not run a local agent and register a local kubelet"))
+    .addOption(
+      new Option("--simulated-nodes <N>", "Register N simulated nodes that run pods without containers (for testing)")
+        .default(0).argParser(count),
+    )
     .action(async (options) => {
       const abort = new AbortController();
       const stopping = new Promise<void>((resolve) => {
@@ -109,11 +124,20 @@ export function buildCli(): Command {
         serviceNodePortRange: options.serviceNodePortRange,
         kubeconfigPath: options.writeKubeconfig,
         kubeconfigMode: options.writeKubeconfigMode,
-        controllers: defaultControllers,
+        controllers: (deps) => defaultControllers(deps, { clusterCidr: options.clusterCidr }),
         signal: abort.signal,
       });
+      const simulated = options.simulatedNodes > 0
+        ? await startSimulatedNodes({
+          client: new ApiClient(inProcessTransport(server.router), server.registry),
+          count: options.simulatedNodes,
+          signal: abort.signal,
+        })
+        : undefined;
+      if (simulated) console.log(`${simulated.names.length} simulated nodes registered`);
       await stopping;
       console.log("Shutting down");
+      await simulated?.stopped;
       await server.stop();
     });
 

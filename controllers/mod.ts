@@ -14,6 +14,7 @@ import { endpointSliceController } from "./endpointslice/mod.ts";
 import { garbageCollector } from "./garbage_collector/mod.ts";
 import { jobController } from "./job/mod.ts";
 import { namespaceController } from "./namespace/controller.ts";
+import { nodeIpamController } from "./node_ipam/mod.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node_lifecycle/mod.ts";
 import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
@@ -28,15 +29,21 @@ export interface ControllerDeps {
   manager: Manager;
 }
 
+/** Cluster-wide settings some controllers take from the server's flags. */
+export interface ControllerSettings {
+  /** `--cluster-cidr`: the range node IPAM carves each node's podCIDR from. */
+  clusterCidr?: string;
+}
+
 /**
  * The controllers a server runs (under leader election).
  *
  * @example
  * ```ts
- * for (const c of defaultControllers({ client, registry, manager })) manager.add(c);
+ * for (const c of defaultControllers({ client, registry, manager }, { clusterCidr: "10.42.0.0/16" })) manager.add(c);
  * ```
  */
-export function defaultControllers(deps: ControllerDeps): Controller[] {
+export function defaultControllers(deps: ControllerDeps, settings: ControllerSettings = {}): Controller[] {
   return [
     namespaceController(deps),
     ...garbageCollector(deps),
@@ -53,5 +60,6 @@ export function defaultControllers(deps: ControllerDeps): Controller[] {
     endpointsController(deps),
     endpointSliceController(deps),
     serviceAccountController(deps),
+    nodeIpamController(deps, { clusterCidr: settings.clusterCidr }),
   ];
 }
