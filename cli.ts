@@ -18,6 +18,7 @@ import { defaultDataDir } from "./core/server/paths.ts";
 import { startServer } from "./core/server/start.ts";
 import { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
+import { parseCIDR } from "./controllers/node_ipam/cidr_set.ts";
 
 function port(value: string): number {
   const n = Number(value);
@@ -31,6 +32,11 @@ function count(value: string): number {
     throw new InvalidArgumentError("must be a non-negative integer");
   }
   return n;
+}
+
+function ipv4Cidr(value: string): string {
+  if (!parseCIDR(value)) throw new InvalidArgumentError("must be an IPv4 CIDR such as 10.42.0.0/16");
+  return value;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -81,8 +87,14 @@ export function buildCli(): Command {
         "Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert",
       ).argParser(collect).default([]),
     )
-    .addOption(new Option("--cluster-cidr <cidr>", "IPv4 network CIDR to use for pod IPs").default("10.42.0.0/16"))
-    .addOption(new Option("--service-cidr <cidr>", "IPv4 network CIDR to use for service IPs").default("10.43.0.0/16"))
+    .addOption(
+      new Option("--cluster-cidr <cidr>", "IPv4 network CIDR to use for pod IPs").default("10.42.0.0/16")
+        .argParser(ipv4Cidr),
+    )
+    .addOption(
+      new Option("--service-cidr <cidr>", "IPv4 network CIDR to use for service IPs").default("10.43.0.0/16")
+        .argParser(ipv4Cidr),
+    )
     .addOption(
       new Option("--service-node-port-range <range>", "Port range to reserve for services with NodePort visibility")
         .default("30000-32767"),
