@@ -18,6 +18,7 @@ import { nodeIpamController } from "./node_ipam/mod.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node_lifecycle/mod.ts";
 import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
+import { schedulerController } from "./scheduler/mod.ts";
 import { serviceAccountController } from "./serviceaccount/mod.ts";
 import { statefulSetController } from "./statefulset/mod.ts";
 import { ttlAfterFinishedController } from "./ttl_after_finished/mod.ts";
@@ -61,5 +62,6 @@ export function defaultControllers(deps: ControllerDeps, settings: ControllerSet
     endpointSliceController(deps),
     serviceAccountController(deps),
     nodeIpamController(deps, { clusterCidr: settings.clusterCidr }),
+    schedulerController(deps),
   ];
 }

@@ -2,6 +2,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   datastore: () => import("./datastore.ts"),
   api: () => import("./api.ts"),
+  scale: () => import("./scale.ts"),
 };
 
 const name = Deno.args[0];
