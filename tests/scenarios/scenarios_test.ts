@@ -10,6 +10,7 @@ const scenarios = new URL("../../../shared/scenarios/", import.meta.url).pathnam
 /** The scenarios whose features have landed, with the server flags each file's header asks for. */
 const LANDED: Record<string, string[]> = {
   "api-basics.sh": [],
+  "workloads.sh": ["--simulated-nodes", "3"],
 };
 
 for (const [name, args] of Object.entries(LANDED)) {
