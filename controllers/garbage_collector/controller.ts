@@ -51,13 +51,14 @@ export function garbageCollector(deps: { client: Client; registry: Registry; man
   const { client, registry, manager } = deps;
   const kinds = collectableKinds(registry);
   const byId = new Map<string, Kind>(kinds.map((k) => [kindId(k), k]));
-  for (const kind of kinds) {
+  const indexOwners = (kind: Kind) => {
     try {
       manager.informer(kind).addIndexers({ [OWNER_UID_INDEX]: ownerUids });
     } catch {
       // Already indexed: the collector was built before on this manager (a new leadership term).
     }
-  }
+  };
+  for (const kind of kinds) indexOwners(kind);
   const cacheOf = (kind: Kind) => manager.cache(kind);
   const pathOf = (kind: Kind) => ({ group: kind.group, version: kind.version, resource: kind.resource });
 
@@ -213,17 +214,36 @@ export function garbageCollector(deps: { client: Client; registry: Registry; man
   // that the keys carry their kind.
   let builder = controller("garbage-collector").for(kinds[0], () => false).withOptions({ concurrency: 4 });
   for (const kind of kinds) builder = builder.watches(kind, (object) => affected(kind, object));
-  return [
-    builder.complete(async ({ key }) => {
-      const { kindId: id, namespace, name } = parseItemKey(key);
-      const kind = byId.get(id);
-      const object = kind && cacheOf(kind).get(namespace ? `${namespace}/${name}` : name);
-      if (!kind || !object) return;
-      if (awaits(object, ORPHAN_FINALIZER)) await orphan(kind, object);
-      if (awaits(object, FOREGROUND_FINALIZER) && await foreground(kind, object)) {
-        return { requeueAfterMs: RECHECK_MS };
-      }
-      await collect(kind, object);
-    }),
-  ];
+  const collector = builder.complete(async ({ key }) => {
+    const { kindId: id, namespace, name } = parseItemKey(key);
+    const kind = byId.get(id);
+    const object = kind && cacheOf(kind).get(namespace ? `${namespace}/${name}` : name);
+    if (!kind || !object) return;
+    if (awaits(object, ORPHAN_FINALIZER)) await orphan(kind, object);
+    if (awaits(object, FOREGROUND_FINALIZER) && await foreground(kind, object)) {
+      return { requeueAfterMs: RECHECK_MS };
+    }
+    await collect(kind, object);
+  });
+
+  // Custom resources come and go with their CRDs; kube's collector re-reads discovery for the same reason.
+  registry.subscribe(() => {
+    const served = collectableKinds(registry);
+    const servedIds = new Set(served.map(kindId));
+    for (const kind of served) {
+      if (byId.has(kindId(kind))) continue;
+      indexOwners(kind);
+      kinds.push(kind);
+      byId.set(kindId(kind), kind);
+      collector.watch(kind, (object) => affected(kind, object));
+    }
+    for (const [id, kind] of byId) {
+      if (servedIds.has(id)) continue;
+      byId.delete(id);
+      kinds.splice(kinds.findIndex((k) => kindId(k) === id), 1);
+      collector.unwatch(kind);
+      manager.dropInformer(kind);
+    }
+  });
+  return [collector];
 }

@@ -9,6 +9,8 @@
 import { defaultCronJob, defaultJob } from "./batch.ts";
 import { defaultNamespace, defaultNode, defaultPriorityClass } from "./cluster.ts";
 import { defaultSecret } from "./config.ts";
+import { defaultCustomResourceDefinition } from "./customresourcedefinition.ts";
+import { defaultTolerationSeconds } from "./default_tolerations.ts";
 import { defaultEndpoints, defaultEndpointSlice, defaultNetworkPolicy, defaultService } from "./networking.ts";
 import { isObj, type Obj } from "./object.ts";
 import { defaultPod, defaultPodTemplate } from "./pod_defaults.ts";
@@ -28,7 +30,11 @@ export type Operation = "create" | "update";
 type Defaulter = (object: Obj, create: boolean) => void;
 
 const defaulters: Record<string, Defaulter> = {
-  "/Pod": (o) => defaultPod(o),
+  "/Pod": (o) => {
+    defaultPod(o);
+    // kube-apiserver's DefaultTolerationSeconds admission, which runs right after defaulting.
+    defaultTolerationSeconds(o);
+  },
   "/PodTemplate": (o) => isObj(o.template) && defaultPodTemplate(o.template),
   "/ReplicationController": (o) => defaultReplicationController(o),
   "/Service": (o) => defaultService(o),
@@ -50,6 +56,7 @@ const defaulters: Record<string, Defaulter> = {
   "scheduling.k8s.io/PriorityClass": (o) => defaultPriorityClass(o),
   "rbac.authorization.k8s.io/RoleBinding": (o) => defaultBinding(o),
   "rbac.authorization.k8s.io/ClusterRoleBinding": (o) => defaultBinding(o),
+  "apiextensions.k8s.io/CustomResourceDefinition": (o) => defaultCustomResourceDefinition(o),
 };
 
 /**

@@ -189,7 +189,12 @@ export function validateImmutable(
  * validateObjectMetaUpdate(next.metadata, old.metadata);
  * ```
  */
-export function validateObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, path = "metadata"): StatusCause[] {
+export function validateObjectMetaUpdate(
+  newMeta: unknown,
+  oldMeta: unknown,
+  path = "metadata",
+  kubeFinalizers = true,
+): StatusCause[] {
   const n = obj(newMeta);
   const o = obj(oldMeta);
   const errs: StatusCause[] = [];
@@ -227,8 +232,9 @@ export function validateObjectMetaUpdate(newMeta: unknown, oldMeta: unknown, pat
   errs.push(...validateLabels(n.labels, child(path, "labels")));
   errs.push(...validateAnnotations(n.annotations, child(path, "annotations")));
   errs.push(...validateOwnerReferences(n.ownerReferences, child(path, "ownerReferences")));
+  // Only the built-in kinds restrict unqualified finalizers; CRDs and custom objects do not.
   list(n.finalizers).map(str).forEach((f, i) => {
-    if (!f.includes("/") && !standardFinalizers.has(f)) {
+    if (kubeFinalizers && !f.includes("/") && !standardFinalizers.has(f)) {
       errs.push(
         invalid(
           at(child(path, "finalizers"), i),

@@ -17,6 +17,10 @@ import {
   validateServiceAccount,
 } from "./cluster.ts";
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from "./config.ts";
+import {
+  validateCustomResourceDefinition,
+  validateCustomResourceDefinitionUpdate,
+} from "./customresourcedefinition.ts";
 import { type MetaRules, validateObjectMeta, validateObjectMetaUpdate } from "./meta.ts";
 import { nameIsDNSSubdomain, nameIsPathSegment } from "./names.ts";
 import {
@@ -86,6 +90,10 @@ const validators: Record<string, Validator> = {
   "discovery.k8s.io/EndpointSlice": { create: validateEndpoints },
   "networking.k8s.io/Ingress": { create: validateIngress, update: validateIngressUpdate },
   "scheduling.k8s.io/PriorityClass": { create: validatePriorityClass },
+  "apiextensions.k8s.io/CustomResourceDefinition": {
+    create: validateCustomResourceDefinition,
+    update: validateCustomResourceDefinitionUpdate,
+  },
 };
 
 const subdomain = (namespaced: boolean): MetaRules => ({ nameFn: nameIsDNSSubdomain, namespaced });

@@ -1,7 +1,6 @@
 /**
  * PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch for the
- * built-in kinds. Server-side apply arrives with the writes issue; until then it is refused as
- * unsupported.
+ * built-in kinds. Server-side apply, with its field ownership, is `Rest.apply` (core/fieldmanager).
  *
  * @module
  */
@@ -13,6 +12,8 @@ import {
 } from "../patch/strategic.ts";
 import { badRequest, failure, unsupportedMediaType } from "./status.ts";
 import type { ResourceInfo } from "../registry/types.ts";
+import { DEDUCED } from "../fieldmanager/types.ts";
+import { merge } from "../fieldmanager/merge.ts";
 
 /** The patch media types kube-apiserver accepts. */
 export type PatchType = "merge" | "json" | "strategic" | "apply";
@@ -58,12 +59,9 @@ export function applyPatch(type: PatchType, current: unknown, patch: unknown, r:
       return jsonPatch(current, patch);
     case "strategic":
       return strategic(current, patch, r);
-    default:
-      throw failure(
-        415,
-        "UnsupportedMediaType",
-        `server-side apply is not supported yet for ${r.resource}; use kubectl apply without --server-side`,
-      );
+    case "apply":
+      // Only documents without an owner of their own come here (a `Scale`): the merge, without field ownership.
+      return merge(current, patch, DEDUCED);
   }
 }
 

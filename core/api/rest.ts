@@ -18,6 +18,7 @@ import {
 } from "../../datastore/mod.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 import { groupVersion } from "../registry/types.ts";
+import { FieldManager } from "../fieldmanager/field_manager.ts";
 import { checkSelectableFields, fieldReader } from "./fields.ts";
 import { applyPatch, type PatchType } from "./patch.ts";
 import { type FieldSelector, type LabelSelector, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
@@ -59,6 +60,13 @@ export interface WatchOptions extends ListOptions {
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+}
+
+/** Options of a server-side apply. */
+export interface ApplyOptions extends WriteOptions {
+  /** Take fields other managers own instead of failing with a conflict. */
+  force?: boolean;
+  subresource?: "status";
 }
 
 /** Options of a delete (the `DeleteOptions` body and query). */
@@ -109,13 +117,27 @@ function now(afterSeconds = 0): string {
  * ```
  */
 export class Rest {
-  constructor(readonly store: Store, readonly strategy: Strategy) {}
+  constructor(
+    readonly store: Store,
+    readonly strategy: Strategy,
+    // A custom resource's fields are tracked by its CRD schema, which the registry entry carries.
+    readonly fieldManager: FieldManager = new FieldManager((r) => r.schema),
+  ) {}
 
   /** One object (`GET …/name`). */
   async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
     const { kv } = await this.#call(() => this.store.get(objectKey(r, namespace, name)));
     if (!kv) throw notFound(r, name);
-    return decodeObject(kv);
+    return this.#read(r, kv);
+  }
+
+  /** A stored object as served: the strategy may present it differently (a custom resource's version, defaults). */
+  #read(r: ResourceInfo, kv: Parameters<typeof decodeObject>[0]): KubeObject {
+    return this.#present(r, decodeObject(kv));
+  }
+
+  #present(r: ResourceInfo, object: KubeObject): KubeObject {
+    return this.strategy.decorate?.(r, object) ?? object;
   }
 
   /** A list (`GET …/resource`), paged with `limit`/`continue`, at a revision, filtered by selectors. */
@@ -156,7 +178,7 @@ export class Rest {
       for (const kv of page.kvs) {
         index++;
         last = kv.key;
-        const object = decodeObject(kv);
+        const object = this.#read(r, kv);
         if (this.#selected(object, labels, fields)) items.push(object);
         if (limit && items.length === limit) break;
       }
@@ -258,6 +280,19 @@ export class Rest {
     body: KubeObject,
     options: WriteOptions = {},
   ): Promise<KubeObject> {
+    return await this.#create(r, namespace, body, options, (prepared) => {
+      this.fieldManager.update(r, undefined, prepared, options.fieldManager ?? "");
+    });
+  }
+
+  /** Create, with `track` setting the new object's managedFields once it is prepared. */
+  async #create(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    body: KubeObject,
+    options: WriteOptions,
+    track: (prepared: KubeObject) => void,
+  ): Promise<KubeObject> {
     const object = this.#checkBody(r, namespace, body);
     const meta = object.metadata!;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
@@ -275,12 +310,13 @@ export class Rest {
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
     const prepared = await this.strategy.prepareCreate(r, object, { dryRun: options.dryRun });
-    if (options.dryRun) return { ...prepared, metadata: { ...prepared.metadata } };
+    track(prepared);
+    if (options.dryRun) return this.#present(r, { ...prepared, metadata: { ...prepared.metadata } });
     try {
       const kv = await this.#call(() =>
         this.store.create(objectKey(r, namespace, meta.name!), encodeObject(prepared), { ttl: this.strategy.ttl(r) })
       );
-      return decodeObject(kv);
+      return this.#read(r, kv);
     } catch (error) {
       await this.strategy.afterCreateFailed?.(r, prepared);
       if (error instanceof KeyExistsError) throw alreadyExists(r, meta.name);
@@ -313,8 +349,9 @@ export class Rest {
     name: string,
     type: PatchType,
     patch: unknown,
-    options: WriteOptions & { subresource?: "status" } = {},
+    options: WriteOptions & { subresource?: "status"; force?: boolean } = {},
   ): Promise<KubeObject> {
+    if (type === "apply") return (await this.apply(r, namespace, name, patch as KubeObject, options)).object;
     return await this.#modify(r, namespace, name, undefined, (current) => {
       const patched = applyPatch(type, current, patch, r) as KubeObject;
       if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
@@ -329,6 +366,93 @@ export class Rest {
     }, options);
   }
 
+  /**
+   * Assign a pod to a node (`POST …/pods/NAME/binding`), as kube-apiserver's binding storage: one write
+   * setting `spec.nodeName`, the Binding's annotations and PodScheduled=True, refused (409) for a pod
+   * already assigned or being deleted, or whose uid is not the Binding's.
+   */
+  async bind(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    binding: { node: string; uid?: string; annotations?: Record<string, string> },
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
+    const refuse = (message: string) => conflict({ group: "", resource: "pods/binding" }, name, message);
+    return await this.#modify(r, namespace, name, undefined, (pod) => {
+      const meta = pod.metadata!;
+      if (binding.uid && binding.uid !== meta.uid) {
+        throw refuse(`Precondition failed: UID in precondition: ${binding.uid}, UID in object meta: ${meta.uid}`);
+      }
+      if (meta.deletionTimestamp) throw refuse(`pod ${name} is being deleted, cannot be assigned to a host`);
+      const spec = pod.spec as { nodeName?: string };
+      if (spec.nodeName) throw refuse(`pod ${name} is already assigned to node "${spec.nodeName}"`);
+      spec.nodeName = binding.node;
+      if (binding.annotations) meta.annotations = { ...meta.annotations, ...binding.annotations };
+      const status = (pod.status ??= {}) as { conditions?: { type: string }[] };
+      status.conditions = [
+        ...(status.conditions ?? []).filter((c) => c.type !== "PodScheduled"),
+        { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now() } as never,
+      ];
+      return pod;
+    }, { ...options, subresource: "binding" });
+  }
+
+  /**
+   * Server-side apply (`PATCH` with `application/apply-patch+yaml`): merge `config` into the object as its
+   * `fieldManager`, creating the object when it does not exist (not through the status subresource).
+   */
+  async apply(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    config: KubeObject,
+    options: ApplyOptions = {},
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+      throw badRequest("error decoding YAML: the apply configuration must be an object");
+    }
+    const manager = options.fieldManager ?? "";
+    const applyOptions = { force: options.force, subresource: options.subresource };
+    const checkName = (object: KubeObject) => {
+      const named = object.metadata?.name ?? "";
+      if (named !== name) {
+        throw badRequest(`the name of the object (${named}) does not match the name on the URL (${name})`);
+      }
+      return this.#checkBody(r, namespace, object);
+    };
+    for (let attempt = 0;; attempt++) {
+      let managedFields: unknown[] | undefined;
+      // The strategy rebuilds metadata for the status subresource: the apply's managedFields go back on after it.
+      const track = (_current: KubeObject, next: KubeObject) => {
+        if (managedFields) next.metadata!.managedFields = managedFields;
+        else delete next.metadata!.managedFields;
+      };
+      try {
+        const object = await this.#modify(r, namespace, name, undefined, (current) => {
+          const merged = checkName(this.fieldManager.apply(r, current, config, manager, applyOptions));
+          managedFields = merged.metadata!.managedFields;
+          return merged;
+        }, { ...options, track });
+        return { object, created: false };
+      } catch (error) {
+        if (!(error instanceof StatusError && error.code === 404) || options.subresource) throw error;
+      }
+      try {
+        const merged = checkName(this.fieldManager.apply(r, undefined, config, manager, applyOptions));
+        const managed = merged.metadata!.managedFields;
+        const object = await this.#create(r, namespace, merged, options, (prepared) => {
+          prepared.metadata!.managedFields = managed;
+        });
+        return { object, created: true };
+      } catch (error) {
+        // Created by someone else meanwhile: apply to theirs.
+        if (error instanceof StatusError && error.status.reason === "AlreadyExists" && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
   /** Delete an object (`DELETE`); objects with finalizers only get a deletionTimestamp. */
   async delete(
     r: ResourceInfo,
@@ -340,7 +464,7 @@ export class Rest {
     for (let attempt = 0;; attempt++) {
       const { kv } = await this.#call(() => this.store.get(key));
       if (!kv) throw notFound(r, name);
-      const current = decodeObject(kv);
+      const current = this.#read(r, kv);
       const meta = current.metadata!;
       if (options.preconditions?.uid && options.preconditions.uid !== meta.uid) {
         throw conflict(
@@ -382,7 +506,8 @@ export class Rest {
           };
           this.strategy.prepareTerminating?.(r, updated);
           if (options.dryRun) return updated;
-          return decodeObject(
+          return this.#read(
+            r,
             await this.#call(() => this.store.update(key, encodeObject(updated), kv.modRevision), { r, name }),
           );
         }
@@ -426,7 +551,7 @@ export class Rest {
     labels: LabelSelector,
     fields: FieldSelector,
   ): WireEvent | undefined {
-    const decorate = (o: KubeObject) => ({ ...o, apiVersion: groupVersion(r), kind: r.kind });
+    const decorate = (o: KubeObject) => this.#present(r, { ...o, apiVersion: groupVersion(r), kind: r.kind });
     const now = this.#selected(event.object, labels, fields);
     if (event.type !== "MODIFIED" || !event.previous) {
       return now ? { type: event.type, object: decorate(event.object) } : undefined;
@@ -451,13 +576,20 @@ export class Rest {
     name: string,
     expectedVersion: string | undefined,
     change: (current: KubeObject) => KubeObject,
-    options: WriteOptions & { subresource?: "status" },
+    options: WriteOptions & {
+      subresource?: "status" | "binding";
+      track?: (current: KubeObject, next: KubeObject) => void;
+    },
   ): Promise<KubeObject> {
     const key = objectKey(r, namespace, name);
+    // Every write records its manager in managedFields, unless it brings its own (an apply).
+    const track = options.track ??
+      ((current: KubeObject, next: KubeObject) =>
+        this.fieldManager.update(r, current, next, options.fieldManager ?? "", options.subresource));
     for (let attempt = 0;; attempt++) {
       const { kv } = await this.#call(() => this.store.get(key));
       if (!kv) throw notFound(r, name);
-      const current = decodeObject(kv);
+      const current = this.#read(r, kv);
       if (expectedVersion && expectedVersion !== current.metadata!.resourceVersion) throw conflict(r, name);
       const desired = change(structuredClone(current));
       const wanted = desired.metadata!.resourceVersion;
@@ -466,8 +598,9 @@ export class Rest {
         subresource: options.subresource,
         dryRun: options.dryRun,
       });
+      track(current, next);
       if (sameObject(next, current)) return current; // nothing changed: no new revision, as kube-apiserver
-      if (options.dryRun) return next;
+      if (options.dryRun) return this.#present(r, next);
       if (
         current.metadata!.deletionTimestamp && !this.strategy.keepsOnDelete(r, next, {}) &&
         !next.metadata!.deletionGracePeriodSeconds
@@ -489,13 +622,13 @@ export class Rest {
           () => this.store.update(key, encodeObject(next), kv.modRevision, { ttl: this.strategy.ttl(r) }),
           { r, name },
         );
-        return decodeObject(written);
+        return this.#read(r, written);
       } catch (error) {
-        // Without an explicit resourceVersion the caller did not ask for optimistic locking: retry.
-        if (
-          error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && !wanted &&
-          attempt < 5
-        ) continue;
+        // Without an explicit resourceVersion the caller did not ask for optimistic locking: retry. A patch
+        // that carries one is refused on the retry, when its version no longer matches the stored one.
+        if (error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && attempt < 5) {
+          continue;
+        }
         throw error;
       }
     }

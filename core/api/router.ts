@@ -6,14 +6,16 @@
  * @module
  */
 import type { ResourceInfo } from "../registry/types.ts";
-import { toTable } from "../tables/table.ts";
+import { type TableOptions, toCustomTable, toTable } from "../tables/table.ts";
+import { validateCustomFields } from "../apiextensions/field_validation.ts";
+import { replicasPatch, scaleOf } from "../apiextensions/scale.ts";
 import { decodeBody, readBody, type ResponseForm, responseForm } from "./encoding.ts";
 import { applyPatch, patchTypeOf } from "./patch.ts";
+import { managerOrUserAgent, validateWriteOptions } from "../fieldmanager/options.ts";
 import { validateFields } from "./field_validation_request.ts";
 import type { DeleteOptions, ListOptions, Rest, WatchOptions, WireEvent } from "./rest.ts";
 import {
   badRequest,
-  conflict,
   internalError,
   invalid,
   methodNotAllowed,
@@ -68,9 +70,19 @@ export function jsonResponse(body: unknown, code = 200): Response {
  * ```
  */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof StatusError) return jsonResponse(error.status, error.code);
+  if (error instanceof StatusError) return jsonResponse(wireStatus(error.status), error.code);
   console.error(`internal error serving a request: ${error instanceof Error ? error.stack : error}`);
   return jsonResponse(internalError(error instanceof Error ? error.message : String(error)).status, 500);
+}
+
+/** A cause's kind travels as `reason` on the wire (Go's `StatusCause.Type` has the JSON name `reason`). */
+function wireStatus(status: Status): unknown {
+  const causes = status.details?.causes;
+  if (!causes) return status;
+  return {
+    ...status,
+    details: { ...status.details, causes: causes.map(({ type, ...rest }) => ({ reason: type, ...rest })) },
+  };
 }
 
 /**
@@ -141,7 +153,7 @@ export class ApiRouter {
     if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const method = request.method.toUpperCase();
     const dryRun = query.getAll("dryRun").includes("All");
-    const fieldManager = query.get("fieldManager") ?? undefined;
+    const fieldManager = managerOrUserAgent(query.get("fieldManager"), request.headers.get("user-agent"));
     const form = method === "GET" ? responseForm(request.headers.get("accept")) : undefined;
 
     if (method === "GET" && !name) {
@@ -153,7 +165,7 @@ export class ApiRouter {
     }
     if (method === "GET") {
       const object = subresource === "scale"
-        ? toScale(await this.rest.get(info, namespace, name!))
+        ? toScale(await this.rest.get(info, namespace, name!), info)
         : await this.rest.get(info, namespace, name!);
       if (form!.table && !subresource) {
         return jsonResponse(this.#table(info, { items: [object], metadata: {} }, query, form!));
@@ -164,6 +176,7 @@ export class ApiRouter {
     const raw = method === "DELETE" && !request.body ? undefined : await readBody(request);
     const body = raw === undefined ? undefined : decodeBody(raw, request.headers.get("content-type"));
     warnings.push(...validateFields(info, { method, subresource, query, raw, body, headers: request.headers }));
+    warnings.push(...validateCustomFields(info, { method, subresource, query, body, headers: request.headers }));
     switch (method) {
       case "POST": {
         if (name && subresource === "binding" || !name && info.resource === "bindings") {
@@ -173,6 +186,7 @@ export class ApiRouter {
               namespace,
               name ?? (body as KubeObject)?.metadata?.name as string,
               body as KubeObject,
+              dryRun,
             ),
             201,
           );
@@ -184,14 +198,16 @@ export class ApiRouter {
           return jsonResponse(success(), 201);
         }
         if (name) throw methodNotAllowed();
+        validateWriteOptions("CreateOptions", query);
         const answered = this.virtual(path, body, user);
         if (answered) return jsonResponse(answered, 201);
         return jsonResponse(await this.rest.create(info, namespace, body as KubeObject, { dryRun, fieldManager }), 201);
       }
       case "PUT": {
         if (!name) throw methodNotAllowed();
+        validateWriteOptions("UpdateOptions", query);
         if (subresource === "scale") {
-          return jsonResponse(await this.#scale(info, namespace, name, body as KubeObject, dryRun));
+          return jsonResponse(await this.#scale(info, namespace, name, body as KubeObject, dryRun, fieldManager));
         }
         const sub = subresource === "status" ? "status" : undefined;
         if (subresource === "finalize") {
@@ -204,13 +220,23 @@ export class ApiRouter {
       case "PATCH": {
         if (!name) throw methodNotAllowed();
         const type = patchTypeOf(request.headers.get("content-type") ?? "");
+        validateWriteOptions("PatchOptions", query, type === "apply");
         if (subresource === "scale") {
-          const current = toScale(await this.rest.get(info, namespace, name));
-          return jsonResponse(
-            await this.#scale(info, namespace, name, applyPatch(type, current, body, info) as KubeObject, dryRun),
-          );
+          const current = toScale(await this.rest.get(info, namespace, name), info);
+          const scale = applyPatch(type, current, body, info) as KubeObject;
+          return jsonResponse(await this.#scale(info, namespace, name, scale, dryRun, fieldManager));
         }
         const sub = subresource === "status" ? "status" : undefined;
+        if (type === "apply") {
+          const force = query.get("force") === "true";
+          const applied = await this.rest.apply(info, namespace, name, body as KubeObject, {
+            dryRun,
+            fieldManager,
+            force,
+            subresource: sub,
+          });
+          return jsonResponse(applied.object, applied.created ? 201 : 200);
+        }
         return jsonResponse(
           await this.rest.patch(info, namespace, name, type, body, { dryRun, fieldManager, subresource: sub }),
         );
@@ -233,7 +259,7 @@ export class ApiRouter {
   #table(info: ResourceInfo, list: KubeObject, query: URLSearchParams, form: ResponseForm): KubeObject {
     const includeObject = (query.get("includeObject") ?? "Metadata") as "None" | "Metadata" | "Object";
     const meta = (list.metadata ?? {}) as { resourceVersion?: string; continue?: string; remainingItemCount?: number };
-    const table = toTable(info.kind, info.group, list.items as KubeObject[], { includeObject, listMeta: meta });
+    const table = printTable(info, list.items as KubeObject[], { includeObject, listMeta: meta });
     if (form.tableVersion === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
     return table as KubeObject;
   }
@@ -254,7 +280,7 @@ export class ApiRouter {
       if (!form.table || event.type === "ERROR" || event.type === "BOOKMARK") return JSON.stringify(event) + "\n";
       // Only the first event carries the column definitions, as kube-apiserver sends them.
       const options = { includeObject: "Metadata" as const, noHeaders: !first };
-      const table = toTable(info.kind, info.group, [event.object], options) as Record<string, unknown>;
+      const table = printTable(info, [event.object], options) as Record<string, unknown>;
       first = false;
       if (form.tableVersion === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
       return JSON.stringify({ type: event.type, object: table }) + "\n";
@@ -287,6 +313,7 @@ export class ApiRouter {
     name: string,
     scale: KubeObject,
     dryRun: boolean,
+    fieldManager: string,
   ): Promise<KubeObject> {
     const replicas = (scale?.spec as { replicas?: unknown })?.replicas;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
@@ -298,9 +325,9 @@ export class ApiRouter {
     const expected = scale.metadata?.resourceVersion;
     const updated = await this.rest.patch(info, namespace, name, "merge", {
       metadata: expected ? { resourceVersion: expected } : {},
-      spec: { replicas },
-    }, { dryRun });
-    return toScale(updated);
+      ...(info.scale ? replicasPatch(info.scale, replicas) : { spec: { replicas } }),
+    }, { dryRun, fieldManager });
+    return toScale(updated, info);
   }
 
   async #bind(
@@ -308,28 +335,15 @@ export class ApiRouter {
     namespace: string | undefined,
     name: string,
     binding: KubeObject,
+    dryRun: boolean,
   ): Promise<KubeObject> {
     const target = (binding?.target as { name?: string })?.name;
     if (!target) throw badRequest("a Binding needs target.name");
-    const pod = await this.rest.get(info, namespace, name);
-    const current = (pod.spec as { nodeName?: string })?.nodeName;
-    if (current) {
-      throw conflict(
-        { group: "", resource: "pods/binding" },
-        name,
-        `pod ${name} is already assigned to node "${current}"`,
-      );
-    }
-    // As kube-apiserver's binding storage: the pod must be unchanged since it was read (no double
-    // binding by two schedulers), and it leaves with PodScheduled=True.
-    const conditions = ((pod.status as { conditions?: { type: string }[] })?.conditions ?? [])
-      .filter((c) => c.type !== "PodScheduled");
-    conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: new Date().toISOString() } as never);
-    await this.rest.patch(info, namespace, name, "merge", {
-      metadata: { resourceVersion: pod.metadata!.resourceVersion },
-      spec: { nodeName: target },
-    });
-    await this.rest.patch(info, namespace, name, "merge", { status: { conditions } }, { subresource: "status" });
+    await this.rest.bind(info, namespace, name, {
+      node: target,
+      uid: binding.metadata?.uid,
+      annotations: binding.metadata?.annotations,
+    }, { dryRun });
     return success();
   }
 
@@ -341,12 +355,20 @@ export class ApiRouter {
   }
 }
 
+/** A Table of objects of one resource: a custom resource's printer columns, else the kind's printer. */
+function printTable(info: ResourceInfo, objects: KubeObject[], options: TableOptions): Record<string, unknown> {
+  return info.printerColumns
+    ? toCustomTable(info.printerColumns, objects, options)
+    : toTable(info.kind, info.group, objects, options);
+}
+
 function success(details?: Status["details"]): KubeObject {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", ...(details ? { details } : {}) };
 }
 
-/** The autoscaling/v1 `Scale` view of a workload. */
-function toScale(object: KubeObject): KubeObject {
+/** The autoscaling/v1 `Scale` view of a workload (a custom resource's from its CRD's scale paths). */
+function toScale(object: KubeObject, info: ResourceInfo): KubeObject {
+  if (info.scale) return scaleOf(object, info.scale);
   const spec = (object.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
   const status = (object.status ?? {}) as { replicas?: number };
   const labels = spec.selector?.matchLabels ?? {};

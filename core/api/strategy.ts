@@ -39,7 +39,7 @@ export interface Strategy {
     r: ResourceInfo,
     desired: KubeObject,
     current: KubeObject,
-    options: { subresource?: "status"; dryRun?: boolean },
+    options: { subresource?: "status" | "binding"; dryRun?: boolean },
   ): Promise<KubeObject>;
   /** Whether DELETE only marks the object (finalizers or a namespace's spec finalizers keep it). */
   keepsOnDelete(r: ResourceInfo, current: KubeObject, options: DeleteOptions): boolean;
@@ -51,6 +51,25 @@ export interface Strategy {
   ttl(r: ResourceInfo): number;
   afterCreateFailed?(r: ResourceInfo, object: KubeObject): Promise<void>;
   afterDelete?(r: ResourceInfo, object: KubeObject): Promise<void>;
+  /** An object read from storage as it is served (a custom resource: defaulted, in the requested version). */
+  decorate?(r: ResourceInfo, object: KubeObject): KubeObject;
+}
+
+/** kube's DaemonSet strategy counts template changes in this annotation; pods carry it as pod-template-generation. */
+const DAEMONSET_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+function isDaemonSet(r: ResourceInfo): boolean {
+  return r.group === "apps" && r.kind === "DaemonSet";
+}
+
+function carryTemplateGeneration(next: KubeObject, current: KubeObject): void {
+  const old = Number(current.metadata?.annotations?.[DAEMONSET_TEMPLATE_GENERATION] ?? 0);
+  const changed = JSON.stringify((next.spec as { template?: unknown })?.template) !==
+    JSON.stringify((current.spec as { template?: unknown })?.template);
+  next.metadata!.annotations = {
+    ...next.metadata!.annotations,
+    [DAEMONSET_TEMPLATE_GENERATION]: String(changed ? old + 1 : old),
+  };
 }
 
 function hasStatus(r: ResourceInfo): boolean {
@@ -99,6 +118,7 @@ export class BuiltinStrategy implements Strategy {
     const meta = object.metadata!;
     if (carriesGeneration(r)) meta.generation = 1;
     else delete meta.generation;
+    if (isDaemonSet(r)) meta.annotations = { ...meta.annotations, [DAEMONSET_TEMPLATE_GENERATION]: "1" };
     if (hasStatus(r) && r.group !== "" && r.kind !== "CustomResourceDefinition") delete object.status;
     applyDefaults(r.group, r.kind, object);
     if (r.group === "" && r.kind === "Pod") {
@@ -119,11 +139,16 @@ export class BuiltinStrategy implements Strategy {
     r: ResourceInfo,
     desired: KubeObject,
     current: KubeObject,
-    options: { subresource?: "status"; dryRun?: boolean },
+    options: { subresource?: "status" | "binding"; dryRun?: boolean },
   ): Promise<KubeObject> {
     const meta = desired.metadata!;
     const old = current.metadata!;
     let next: KubeObject;
+    if (options.subresource === "binding") {
+      // Rest.bind changed only what a binding may; pod update validation would refuse the nodeName.
+      next = { ...desired, metadata: { ...desired.metadata, resourceVersion: old.resourceVersion } };
+      return Promise.resolve(next);
+    }
     if (options.subresource === "status") {
       // Only status changes through /status; everything else stays as stored.
       next = { ...current, status: desired.status, metadata: { ...old } };
@@ -150,6 +175,7 @@ export class BuiltinStrategy implements Strategy {
       if (carriesGeneration(r) && withoutMetaAndStatus(next) !== withoutMetaAndStatus(current)) {
         next.metadata.generation = (old.generation ?? 0) + 1;
       }
+      if (isDaemonSet(r)) carryTemplateGeneration(next, current);
       if (r.group === "" && r.kind === "Service") carryServiceAllocations(next, current);
     }
     // The precondition was checked against the stored revision already; validate as an update of it.

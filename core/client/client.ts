@@ -11,6 +11,13 @@ import type { ResourceInfo } from "../registry/types.ts";
 import { errorFromResponse } from "./errors.ts";
 import { PLACEHOLDER_ORIGIN, type Transport } from "./transport.ts";
 import { readWatchEvents, type WatchEvent } from "./watch.ts";
+import process from "node:process";
+import { K3S_VERSION, KUBERNETES_VERSION } from "../version.ts";
+
+/** What the API sees writing: K3s's own program name, so managedFields name "k3s". */
+const USER_AGENT = `k3s/${K3S_VERSION} (linux/${process.arch === "arm64" ? "arm64" : "amd64"}) kubernetes/${
+  KUBERNETES_VERSION.replace(/^v/, "")
+}`;
 
 /** A kind as objects name it: `{ apiVersion: "apps/v1", kind: "Deployment" }`. */
 export interface TypeRef {
@@ -287,7 +294,8 @@ export class ApiClient implements Client {
     contentType = "application/json",
     signal?: AbortSignal,
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    // kube-apiserver names a write's field manager after the user agent's program, as K3s's own writes show "k3s".
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
     if (body !== undefined) headers["content-type"] = contentType;
     const request = new Request(PLACEHOLDER_ORIGIN + path, {
       method,

@@ -59,6 +59,20 @@ export function builtinDefinitions(): Record<string, unknown> {
   return builtin().swagger.definitions;
 }
 
+/**
+ * The built-in Swagger 2.0 paths and shared parameters, decoded once and shared: a CRD's documents copy the
+ * standard query parameters of their operations from the built-in ones.
+ *
+ * @example
+ * ```ts
+ * builtinSwagger().paths["/api/v1/namespaces/{namespace}/configmaps"];
+ * ```
+ */
+export function builtinSwagger(): { paths: Record<string, unknown>; parameters: Record<string, unknown> } {
+  const swagger = builtin().swagger;
+  return { paths: swagger.paths, parameters: swagger.parameters as Record<string, unknown> };
+}
+
 const SECURITY_SCHEMES = {
   BearerToken: { type: "apiKey", description: "Bearer Token authentication", name: "authorization", in: "header" },
 };

@@ -146,8 +146,14 @@ export class ControllerBuilder {
 export class Controller {
   readonly queue: WorkQueue;
   readonly needLeaderElection: boolean;
-  readonly metrics = new ReconcileMetrics();
+  readonly metrics: ReconcileMetrics = new ReconcileMetrics();
   #running = false;
+  /** While running: where informers come from, and how to leave each watch's informer. */
+  #informers?: InformerProvider;
+  readonly #unsubscribe = new Map<Watch, () => void>();
+  /** The controller this is a copy of, and the copies of this one now running. */
+  #original?: Controller;
+  readonly #copies = new Set<Controller>();
 
   constructor(
     readonly name: string,
@@ -172,25 +178,90 @@ export class Controller {
   async start(informers: InformerProvider, signal: AbortSignal): Promise<void> {
     if (this.#running || this.queue.shuttingDown) throw new Error(`controller ${this.name} already ran`);
     this.#running = true;
-    const unsubscribe: (() => void)[] = [];
     const onAbort = () => this.queue.shutDown();
     signal.addEventListener("abort", onAbort, { once: true });
+    this.#informers = informers;
+    if (this.#original) this.#original.#copies.add(this);
     try {
-      const used: Informer[] = [];
-      for (const watch of this.watchesKinds) {
-        const informer = informers(watch.kind);
-        used.push(informer);
-        unsubscribe.push(informer.addHandler(this.#handler(watch)));
-      }
+      const used = this.watchesKinds.map((watch) => this.#subscribe(watch));
       await Promise.race([Promise.all(used.map((i) => i.synced)), aborted(signal)]);
       const workers = Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, () => this.#work());
       await Promise.all(workers);
     } finally {
-      for (const u of unsubscribe) u();
+      for (const u of this.#unsubscribe.values()) u();
+      this.#unsubscribe.clear();
+      this.#informers = undefined;
+      if (this.#original) this.#original.#copies.delete(this);
       signal.removeEventListener("abort", onAbort);
       this.queue.shutDown();
       this.#running = false;
     }
+  }
+
+  /**
+   * Watch one more kind from now on (a custom resource that appeared after the controller was built); kept
+   * by the copies a new leadership term runs.
+   *
+   * @example
+   * ```ts
+   * registry.subscribe(() => gc.watch(widgets, (o) => [itemKey("widgets.example.com", o)]));
+   * ```
+   */
+  watch(kind: Kind, map: MapFunc, predicate?: Predicate): void {
+    const watch: Watch = { kind, map, predicate };
+    (this.watchesKinds as Watch[]).push(watch);
+    for (const running of [this, ...this.#copies]) {
+      if (running.#informers && !running.queue.shuttingDown) running.#subscribe(watch);
+    }
+  }
+
+  /**
+   * A fresh controller with the same declaration, sharing this one's watches (also those added later);
+   * a controller runs once, so each leadership term runs a copy.
+   *
+   * @example
+   * ```ts
+   * await gc.copy().start(informers, leading.signal);
+   * ```
+   */
+  copy(): Controller {
+    const copy = new (this.constructor as typeof Controller)(
+      this.name,
+      this.forKind,
+      this.watchesKinds,
+      this.reconcile,
+      this.options,
+    );
+    copy.#original = this;
+    return copy;
+  }
+
+  /**
+   * Stop watching `kind` (its resource is no longer served).
+   *
+   * @example
+   * ```ts
+   * gc.unwatch(widgets);
+   * ```
+   */
+  unwatch(kind: Kind): void {
+    const watches = this.watchesKinds as Watch[];
+    for (let i = watches.length - 1; i >= 0; i--) {
+      const watch = watches[i];
+      if (watch.kind.group !== kind.group || watch.kind.resource !== kind.resource) continue;
+      if (watch.kind.version !== kind.version) continue;
+      watches.splice(i, 1);
+      for (const running of [this, ...this.#copies]) {
+        running.#unsubscribe.get(watch)?.();
+        running.#unsubscribe.delete(watch);
+      }
+    }
+  }
+
+  #subscribe(watch: Watch): Informer {
+    const informer = this.#informers!(watch.kind);
+    this.#unsubscribe.set(watch, informer.addHandler(this.#handler(watch)));
+    return informer;
   }
 
   #handler(watch: Watch): EventHandler {

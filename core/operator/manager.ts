@@ -43,6 +43,8 @@ function kindKey(kind: Kind): string {
  */
 export class Manager {
   readonly #informers = new Map<string, Informer>();
+  /** Stops each running informer alone (its resource went away), besides the manager's own signal. */
+  readonly #informerStops = new Map<Informer, AbortController>();
   readonly #controllers: Controller[] = [];
   /** The controllers running now (a leader's term runs fresh copies of the elected ones). */
   readonly #active = new Set<Controller>();
@@ -112,7 +114,7 @@ export class Manager {
       // A controller runs once, so each term of leadership runs fresh copies of the elected ones.
       this.#elector = new LeaderElector(client, {
         ...options,
-        onStartedLeading: (leading) => startAll(elected.map(fresh), leading),
+        onStartedLeading: (leading) => startAll(elected.map((c) => c.copy()), leading),
       });
       running.push(this.#elector.run(signal));
     }
@@ -124,13 +126,30 @@ export class Manager {
     await Promise.all(this.#runs);
   }
 
-  #run(informer: Informer, signal: AbortSignal): void {
-    this.#runs.push(informer.run(signal).catch(logError("informer")));
+  /**
+   * Stop and forget the informer of `kind` (a custom resource no longer served); controllers should
+   * `unwatch` it first.
+   *
+   * @example
+   * ```ts
+   * gc.unwatch(widgets);
+   * manager.dropInformer(widgets);
+   * ```
+   */
+  dropInformer(kind: Kind): void {
+    const key = kindKey(kind);
+    const informer = this.#informers.get(key);
+    if (!informer) return;
+    this.#informers.delete(key);
+    this.#informerStops.get(informer)?.abort();
+    this.#informerStops.delete(informer);
   }
-}
 
-function fresh(c: Controller): Controller {
-  return new (c.constructor as typeof Controller)(c.name, c.forKind, c.watchesKinds, c.reconcile, c.options);
+  #run(informer: Informer, signal: AbortSignal): void {
+    const stop = new AbortController();
+    this.#informerStops.set(informer, stop);
+    this.#runs.push(informer.run(AbortSignal.any([signal, stop.signal])).catch(logError("informer")));
+  }
 }
 
 function logError(name: string): (error: unknown) => void {

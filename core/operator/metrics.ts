@@ -23,9 +23,9 @@ export type ReconcileResult = "success" | "error" | "requeue" | "requeue_after";
  */
 export class ReconcileMetrics {
   readonly results: Record<ReconcileResult, number> = { success: 0, error: 0, requeue: 0, requeue_after: 0 };
-  readonly buckets = BUCKETS.map(() => 0);
-  sum = 0;
-  count = 0;
+  readonly buckets: number[] = BUCKETS.map(() => 0);
+  sum: number = 0;
+  count: number = 0;
 
   /** Count one reconcile that took `seconds` and ended as `result`. */
   observe(seconds: number, result: ReconcileResult): void {

@@ -34,6 +34,7 @@ export interface GroupInfo {
 export class Registry {
   readonly #byGVR = new Map<string, ResourceInfo>();
   readonly #priorities = new Map<string, number>();
+  readonly #listeners = new Set<() => void>();
   #generation = 0;
 
   /** Starts with the built-ins unless given another set (tests, or a server with APIs turned off). */
@@ -56,7 +57,26 @@ export class Registry {
    */
   add(info: ResourceInfo): void {
     this.#byGVR.set(gvrKey(info.group, info.version, info.resource), info);
+    this.#changed();
+  }
+
+  /**
+   * Call `listener` after every change of what is served (a CRD established or removed); returns the
+   * unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const stop = registry.subscribe(() => console.log("resources changed"));
+   * ```
+   */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
     this.#generation++;
+    for (const listener of [...this.#listeners]) listener();
   }
 
   /**
@@ -69,7 +89,7 @@ export class Registry {
    */
   remove(group: string, version: string, resource: string): boolean {
     const removed = this.#byGVR.delete(gvrKey(group, version, resource));
-    if (removed) this.#generation++;
+    if (removed) this.#changed();
     return removed;
   }
 
@@ -84,7 +104,7 @@ export class Registry {
    */
   setGroupPriority(group: string, priority: number): void {
     this.#priorities.set(group, priority);
-    this.#generation++;
+    this.#changed();
   }
 
   /**

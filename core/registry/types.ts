@@ -26,6 +26,22 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Discovery's `storageVersionHash`: base64 of the first 8 bytes of sha256("group/version/Kind") of the stored version. */
   storageVersionHash?: string;
+  /** A custom resource version's `schema.openAPIV3Schema` (built-ins have theirs in the generated OpenAPI data). */
+  schema?: Record<string, unknown>;
+  /** A custom resource version's `additionalPrinterColumns`: its tables show these (none: just Age). */
+  printerColumns?: PrinterColumnInfo[];
+  /** A custom resource version's scale subresource: where replicas and the selector live. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+}
+
+/** One printer column of a custom resource (`additionalPrinterColumns`). */
+export interface PrinterColumnInfo {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
 }
 
 /** A subresource such as `status`, `scale`, `log`, `exec`, `binding`, `eviction`, `token`. */

@@ -15,6 +15,7 @@ import { type Controller, leaseClientFor, listWatcherFor, Manager, renderMetrics
 import { Rest } from "../api/rest.ts";
 import { ApiRouter } from "../api/router.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
+import { apiExtensionsControllers, CustomResources, CustomResourceStrategy } from "../apiextensions/mod.ts";
 import { virtualResources } from "../api/virtual.ts";
 import { Registry } from "../registry/registry.ts";
 import { OpenAPI } from "../openapi/openapi.ts";
@@ -116,7 +117,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const registry = new Registry();
     const openapi = new OpenAPI();
-    const strategy = new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange });
+    const crds = new CustomResources();
+    const strategy = new CustomResourceStrategy(
+      new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange }),
+      crds,
+    );
     const rest = new Rest(store, strategy);
     const router = new ApiRouter(registry, rest, virtualResources);
     const client = new ApiClient(inProcessTransport(router), registry);
@@ -156,9 +161,13 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const advertise = options.advertiseAddress ?? firstIPv4();
     await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
+    const apiExtensions = apiExtensionsControllers({ client, registry, manager, openapi, crds });
+    for (const c of apiExtensions.controllers) manager.add(c);
     for (const c of options.controllers?.({ client, registry, manager }) ?? []) manager.add(c);
     const stopControllers = new AbortController();
     const controllersDone = manager.start(stopControllers.signal);
+    // Like kube-apiserver's CRD informer post-start hook: ready only once stored CRDs are served.
+    await apiExtensions.ready();
     const host = options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1";
     await writeKubeconfig(
       options.kubeconfigPath,

@@ -335,3 +335,48 @@ Deno.test({
     assert.deepEqual(mismatches.slice(0, 3), []);
   },
 });
+
+Deno.test({
+  name: "strategic merge patch property: kubectl apply's patch from random Pod A to random Pod B turns A into B",
+  ignore,
+  async fn() {
+    const random = new Random(20261128);
+    const path = "/api/v1/namespaces/default/pods/p";
+    const failures: unknown[] = [];
+    let patched = 0;
+    let next = 0;
+    const pairs = Array.from({ length: 40 }, () => [randomPod(random), randomPod(random)]);
+    for (const [a, b] of pairs) a.metadata.namespace = b.metadata.namespace = "default";
+    const worker = async () => {
+      while (next < pairs.length) {
+        const [a, b] = pairs[next++];
+        // Live A as `kubectl apply -f A` left it; kubectl computes the three-way patch to B.
+        const live = { ...a, metadata: { ...a.metadata, annotations: lastApplied(a) } };
+        await using server = await startFakeApiServer({ objects: { [path]: live } });
+        const child = new Deno.Command(KUBECTL, {
+          args: [`--kubeconfig=${server.dir}/kubeconfig`, `--cache-dir=${server.dir}/cache`, "apply", "-f", "-"],
+          stdin: "piped",
+          stdout: "null",
+          stderr: "null",
+          env: { HOME: server.dir },
+          clearEnv: true,
+        }).spawn();
+        const writer = child.stdin.getWriter();
+        await writer.write(new TextEncoder().encode(JSON.stringify(b)));
+        await writer.close();
+        const { code } = await child.output();
+        assert.equal(code, 0, `kubectl apply of ${JSON.stringify(b)}`);
+        const patches = server.requests.filter((r) => r.method === "PATCH");
+        patched += patches.length;
+        const result = patches.length === 0
+          ? live
+          : strategicMergePatch(live, JSON.parse(patches[0].body), patchMetaFor("", "v1", "Pod"));
+        const { annotations: _, ...meta } = result.metadata;
+        if (!isDeepStrictEqual({ ...result, metadata: meta }, b)) failures.push({ a, b, patches, result });
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    assert.deepEqual(failures.slice(0, 2), []);
+    assert.ok(patched >= 35, `kubectl sent a patch for most pairs (${patched} of 40)`);
+  },
+});
