@@ -10,10 +10,12 @@ import { type Client, isConflict, isNotFound } from "../../core/client/mod.ts";
 import {
   type Controller,
   controller,
+  CONTROLLER_INDEX,
   type KubeObject,
   type Manager,
   NAMESPACE_INDEX,
   objectKey,
+  orphansOf,
   type OwnerReference,
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
@@ -102,7 +104,6 @@ export function replicaSetController(deps: { client: Client; registry: Registry;
   const rsPath = { apiVersion: "apps/v1", kind: "ReplicaSet" };
   const rsCache = () => manager.cache(replicasets);
   const podCache = () => manager.cache(pods);
-  const podsIn = (namespace: string) => podCache().byIndex(NAMESPACE_INDEX, namespace) as Pod[];
   const expectations = new Expectations({
     resourceVersion: () => manager.informer(pods).resourceVersion,
     holdsLive: (uid) => podCache().list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
@@ -147,7 +148,11 @@ export function replicaSetController(deps: { client: Client; registry: Registry;
   async function claim(rs: ReplicaSet): Promise<Pod[]> {
     const claimed: Pod[] = [];
     let adoptable: boolean | undefined;
-    for (const pod of podsIn(rs.metadata.namespace)) {
+    const candidates = [
+      ...podCache().byIndex(CONTROLLER_INDEX, rs.metadata.uid),
+      ...podCache().byIndex(CONTROLLER_INDEX, orphansOf(rs.metadata.namespace)),
+    ] as Pod[];
+    for (const pod of candidates) {
       if (!isActive(pod)) continue;
       const ref = controllerRef(pod);
       const matches = matchesSelector(rs.spec.selector, pod.metadata.labels);

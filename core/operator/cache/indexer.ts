@@ -13,6 +13,30 @@ export type IndexFunc = (object: KubeObject) => string[];
 export const NAMESPACE_INDEX = "namespace";
 
 /**
+ * The other index every cache has: objects by the uid of their controlling owner, or under
+ * `orphan/<namespace>` without one — what a controller claiming its objects reads, so it never scans a
+ * namespace of 10,000 pods to find its own.
+ */
+export const CONTROLLER_INDEX = "controller";
+
+/**
+ * The {@linkcode CONTROLLER_INDEX} value of the objects of `namespace` without a controlling owner.
+ *
+ * @example
+ * ```ts
+ * const candidates = [...cache.byIndex(CONTROLLER_INDEX, rs.metadata.uid), ...cache.byIndex(CONTROLLER_INDEX, orphansOf("default"))];
+ * ```
+ */
+export function orphansOf(namespace: string): string {
+  return `orphan/${namespace}`;
+}
+
+function controllerOf(object: KubeObject): string[] {
+  const ref = object.metadata?.ownerReferences?.find((r) => r.controller);
+  return [ref?.uid ?? orphansOf(object.metadata?.namespace ?? "")];
+}
+
+/**
  * An indexed object cache.
  *
  * @example
@@ -30,7 +54,11 @@ export class Indexer {
   readonly #indexes = new Map<string, Map<string, Set<string>>>();
 
   constructor(indexers: Record<string, IndexFunc> = {}) {
-    this.addIndexers({ [NAMESPACE_INDEX]: (o) => [o.metadata?.namespace ?? ""], ...indexers });
+    this.addIndexers({
+      [NAMESPACE_INDEX]: (o) => [o.metadata?.namespace ?? ""],
+      [CONTROLLER_INDEX]: controllerOf,
+      ...indexers,
+    });
   }
 
   /** Add indexes; existing objects are indexed right away so late-registering controllers see them. */
