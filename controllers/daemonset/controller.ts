@@ -31,7 +31,7 @@ import {
   revisionForTemplate,
   truncateHistory,
 } from "../history/mod.ts";
-import { Expectations } from "../replicaset/expectations.ts";
+import { podExpectations } from "../replicaset/expectations.ts";
 import type { Pod } from "../replicaset/pods.ts";
 import { FailedPodsBackoff } from "./backoff.ts";
 import {
@@ -84,11 +84,7 @@ export function daemonSetController(deps: { client: Client; registry: Registry; 
   const backoff = new FailedPodsBackoff();
   const inNamespace = <T>(kind: typeof pods, namespace: string) =>
     manager.cache(kind).byIndex(NAMESPACE_INDEX, namespace) as unknown as T[];
-  const expectations = new Expectations({
-    resourceVersion: () => manager.informer(pods).resourceVersion,
-    holdsLive: (uid) =>
-      manager.cache(pods).list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
-  });
+  const expectations = podExpectations(manager, pods);
 
   /** Orphan pods concern every DaemonSet in their namespace that selects them. */
   function selectingOrphan(pod: KubeObject): string[] {

@@ -23,7 +23,7 @@ import {
   type Result,
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
-import { deletionOrder, Expectations, isReady } from "../replicaset/mod.ts";
+import { deletionOrder, isReady, podExpectations } from "../replicaset/mod.ts";
 import {
   type BackoffRecord,
   BackoffStore,
@@ -205,11 +205,7 @@ export function jobSyncController(
   const events = eventRecorder(client, "job-controller");
   const jobCache = () => manager.cache(jobs);
   const podsIn = (namespace: string) => manager.cache(pods).byIndex(NAMESPACE_INDEX, namespace) as Pod[];
-  const expectations = new Expectations({
-    resourceVersion: () => manager.informer(pods).resourceVersion,
-    holdsLive: (uid) =>
-      manager.cache(pods).list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
-  });
+  const expectations = podExpectations(manager, pods);
   const removals = new FinalizerRemovals();
   const backoffs = new BackoffStore();
 

@@ -19,7 +19,7 @@ import {
   type OwnerReference,
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
-import { Expectations } from "./expectations.ts";
+import { podExpectations } from "./expectations.ts";
 import { deletionOrder, isActive, isReady, type Pod, untilAvailable } from "./pods.ts";
 import { type LabelSelector, matchesSelector } from "../../core/api/label_selector.ts";
 
@@ -104,10 +104,7 @@ export function replicaSetController(deps: { client: Client; registry: Registry;
   const rsPath = { apiVersion: "apps/v1", kind: "ReplicaSet" };
   const rsCache = () => manager.cache(replicasets);
   const podCache = () => manager.cache(pods);
-  const expectations = new Expectations({
-    resourceVersion: () => manager.informer(pods).resourceVersion,
-    holdsLive: (uid) => podCache().list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
-  });
+  const expectations = podExpectations(manager, pods);
 
   /** Orphan pods concern every ReplicaSet in their namespace that selects them (kube's `getPodReplicaSets`). */
   function selectingOrphan(pod: KubeObject): string[] {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { Kind, Manager } from "../../core/operator/mod.ts";
 
 /** What the expectations consult: the cache's revision and whether a pod (by uid) is still live in it. */
 export interface CacheView {
@@ -94,4 +95,20 @@ export class Expectations {
     p.deadline = Date.now() + this.timeoutMs;
     return p;
   }
+}
+
+/**
+ * Expectations over the pod cache of `manager`, as every controller that creates pods keeps them.
+ *
+ * @example
+ * ```ts
+ * const expectations = podExpectations(manager, registry.resolve("", "v1", "pods")!);
+ * ```
+ */
+export function podExpectations(manager: Manager, pods: Kind): Expectations {
+  return new Expectations({
+    resourceVersion: () => manager.informer(pods).resourceVersion,
+    holdsLive: (uid) =>
+      manager.cache(pods).list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
+  });
 }

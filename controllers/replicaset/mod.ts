@@ -11,4 +11,4 @@
  */
 export { type ReplicaSet, replicaSetController, type ReplicaSetStatus } from "./controller.ts";
 export { deletionOrder, isActive, isReady, untilAvailable } from "./pods.ts";
-export { Expectations } from "./expectations.ts";
+export { Expectations, podExpectations } from "./expectations.ts";

@@ -28,7 +28,7 @@ import {
   templateOf,
   truncateHistory,
 } from "../history/mod.ts";
-import { Expectations } from "../replicaset/expectations.ts";
+import { podExpectations } from "../replicaset/expectations.ts";
 import { untilAvailable } from "../replicaset/pods.ts";
 import { claimIsStale, claimOwnerReferences } from "./claims.ts";
 import { claimsFor, isMemberOf, ordinalOf, POD_INDEX_LABEL, POD_NAME_LABEL, revisionOf } from "./identity.ts";
@@ -65,13 +65,9 @@ export function statefulSetController(deps: { client: Client; registry: Registry
   const revisions = registry.resolve("apps", "v1", "controllerrevisions")!;
   const events = eventRecorder(client, "statefulset-controller");
   const setCache = () => manager.cache(statefulsets);
-  const podCache = () => manager.cache(pods);
   const inNamespace = <T>(kind: typeof pods, namespace: string) =>
     manager.cache(kind).byIndex(NAMESPACE_INDEX, namespace) as unknown as T[];
-  const expectations = new Expectations({
-    resourceVersion: () => manager.informer(pods).resourceVersion,
-    holdsLive: (uid) => podCache().list().some((p) => p.metadata?.uid === uid && !p.metadata.deletionTimestamp),
-  });
+  const expectations = podExpectations(manager, pods);
 
   /** Orphan pods concern every StatefulSet in their namespace that selects them (kube's `getPodStatefulSets`). */
   function selectingOrphan(pod: KubeObject): string[] {

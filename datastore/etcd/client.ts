@@ -171,7 +171,8 @@ export class EtcdClient {
   }
 
   /**
-   * KV.Compact (logical: returns once the compaction is recorded, before the space is reclaimed).
+   * KV.Compact, physical: returns once the old revisions' pages are free for reuse, as SQL backends' deletes
+   * are, so churn right after a compaction does not grow the file (a logical one frees them later).
    *
    * @example
    * ```ts
@@ -179,7 +180,7 @@ export class EtcdClient {
    * ```
    */
   async compact(revision: number): Promise<void> {
-    await this.#unary("kv", "Compact", { revision, physical: false });
+    await this.#unary("kv", "Compact", { revision, physical: true });
   }
 
   /**
