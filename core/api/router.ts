@@ -7,7 +7,6 @@
  */
 import type { ResourceInfo } from "../registry/types.ts";
 import { type TableOptions, toCustomTable, toTable } from "../tables/table.ts";
-import { validateCustomFields } from "../apiextensions/field_validation.ts";
 import { replicasPatch, scaleOf } from "../apiextensions/scale.ts";
 import { decodeBody, readBody, type ResponseForm, responseForm } from "./encoding.ts";
 import { applyPatch, patchTypeOf } from "./patch.ts";
@@ -176,7 +175,6 @@ export class ApiRouter {
     const raw = method === "DELETE" && !request.body ? undefined : await readBody(request);
     const body = raw === undefined ? undefined : decodeBody(raw, request.headers.get("content-type"));
     warnings.push(...validateFields(info, { method, subresource, query, raw, body, headers: request.headers }));
-    warnings.push(...validateCustomFields(info, { method, subresource, query, body, headers: request.headers }));
     switch (method) {
       case "POST": {
         if (name && subresource === "binding" || !name && info.resource === "bindings") {
