@@ -11,6 +11,7 @@ import { parseCronSchedule } from "../../core/admission/cron.ts";
 import {
   type Controller,
   controller,
+  errorMessage,
   eventRecorder,
   type Manager,
   NAMESPACE_INDEX,
@@ -36,10 +37,6 @@ export interface CronJobControllerOptions {
 
 const JOB = { apiVersion: "batch/v1", kind: "Job" };
 const CRONJOB = { apiVersion: "batch/v1", kind: "CronJob" };
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function controlledBy(job: Job, cj: CronJob): boolean {
   return (job.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === cj.metadata.uid);
@@ -107,7 +104,7 @@ export function cronJobController(
     try {
       await client.delete(JOB, job.metadata.namespace, job.metadata.name, { propagationPolicy: "Background" });
     } catch (error) {
-      events.event(cj, "Warning", "FailedDelete", `Deleted job: ${message(error)}`);
+      events.event(cj, "Warning", "FailedDelete", `Deleted job: ${errorMessage(error)}`);
       return false;
     }
     removeActive(cj, job.metadata.uid);
@@ -195,7 +192,7 @@ export function cronJobController(
         startingDeadlineSeconds: cj.spec.startingDeadlineSeconds,
       };
     } catch (error) {
-      events.event(cj, "Warning", "UnparseableSchedule", `unparseable schedule: "${raw}" : ${message(error)}`);
+      events.event(cj, "Warning", "UnparseableSchedule", `unparseable schedule: "${raw}" : ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -232,7 +229,7 @@ export function cronJobController(
         );
       }
     } catch (error) {
-      events.event(cj, "Warning", "InvalidSchedule", `invalid schedule: ${cj.spec.schedule} : ${message(error)}`);
+      events.event(cj, "Warning", "InvalidSchedule", `invalid schedule: ${cj.spec.schedule} : ${errorMessage(error)}`);
       return { changed: false };
     }
     const later = requeueAt(scheduled, at);
@@ -262,7 +259,7 @@ export function cronJobController(
         try {
           job = await client.get<Job>(JOB, ref.namespace ?? cj.metadata.namespace, ref.name ?? "");
         } catch (error) {
-          events.event(cj, "Warning", "FailedGet", `Get job: ${message(error)}`);
+          events.event(cj, "Warning", "FailedGet", `Get job: ${errorMessage(error)}`);
           throw error;
         }
         if (!await deleteJob(cj, job)) throw new Error(`could not replace job ${ref.namespace}/${ref.name}`);
@@ -275,7 +272,7 @@ export function cronJobController(
       events.event(cj, "Normal", "SuccessfulCreate", `Created job ${created.metadata.name}`);
     } catch (error) {
       if (!isAlreadyExists(error)) {
-        events.event(cj, "Warning", "FailedCreate", `Error creating job: ${message(error)}`);
+        events.event(cj, "Warning", "FailedCreate", `Error creating job: ${errorMessage(error)}`);
         throw error;
       }
       // Created earlier, but the status write that should have recorded it was lost (or someone else made it).

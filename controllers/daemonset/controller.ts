@@ -11,8 +11,12 @@
 import { type Client, isAlreadyExists, isConflict, isNotFound } from "../../core/client/mod.ts";
 import { matchesSelector } from "../../core/api/label_selector.ts";
 import {
+  claimObjects,
   type Controller,
   controller,
+  controllerRef,
+  controllerRefTo,
+  errorMessage,
   eventRecorder,
   type KubeObject,
   type Manager,
@@ -22,10 +26,7 @@ import {
 import type { Registry } from "../../core/registry/registry.ts";
 import type { NodeLike } from "../scheduler/node_fit.ts";
 import {
-  claimObjects,
   CONTROLLER_REVISION,
-  controllerOf,
-  controllerRefTo,
   type ControllerRevision,
   type PodTemplate,
   revisionForTemplate,
@@ -62,10 +63,6 @@ const POD = { apiVersion: "v1", kind: "Pod" };
 
 type Node = NodeLike & { metadata: { name: string } };
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The controller, for `apps/v1` DaemonSets owning Pods and ControllerRevisions, watching Nodes.
  *
@@ -88,7 +85,7 @@ export function daemonSetController(deps: { client: Client; registry: Registry; 
 
   /** Orphan pods concern every DaemonSet in their namespace that selects them. */
   function selectingOrphan(pod: KubeObject): string[] {
-    if (controllerOf(pod) || pod.metadata?.deletionTimestamp) return [];
+    if (controllerRef(pod) || pod.metadata?.deletionTimestamp) return [];
     return inNamespace<DaemonSet>(daemonsets, pod.metadata?.namespace ?? "")
       .filter((ds) => matchesSelector(ds.spec?.selector, pod.metadata?.labels))
       .map((ds) => objectKey(ds));
@@ -153,7 +150,7 @@ export function daemonSetController(deps: { client: Client; registry: Registry; 
         events.event(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
       } catch (error) {
         if (isNotFound(error) || isConflict(error)) return;
-        events.event(ds, "Warning", "FailedDelete", `Error deleting: ${message(error)}`);
+        events.event(ds, "Warning", "FailedDelete", `Error deleting: ${errorMessage(error)}`);
         throw error;
       }
     }));
@@ -168,7 +165,7 @@ export function daemonSetController(deps: { client: Client; registry: Registry; 
             expectations.created(key, uid, created.metadata?.resourceVersion);
             events.event(ds, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata?.name}`);
           } catch (error) {
-            events.event(ds, "Warning", "FailedCreate", `Error creating: ${message(error)}`);
+            events.event(ds, "Warning", "FailedCreate", `Error creating: ${errorMessage(error)}`);
             throw error;
           }
         }),

@@ -33,4 +33,3 @@ export {
   revisionForTemplate,
   truncateHistory,
 } from "./control.ts";
-export { type Claimable, type ClaimingOwner, claimObjects, controllerOf, controllerRefTo } from "./ownership.ts";

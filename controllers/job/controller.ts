@@ -12,36 +12,35 @@
 import { type Client, isConflict, isNotFound } from "../../core/client/mod.ts";
 import { matchesSelector } from "../../core/api/label_selector.ts";
 import {
+  claimObjects,
   type Controller,
   controller,
+  CONTROLLER_INDEX,
+  controllerRef,
+  errorMessage,
   eventRecorder,
   type KubeObject,
   type Manager,
   NAMESPACE_INDEX,
   objectKey,
-  type OwnerReference,
+  orphansOf,
   type Result,
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
-import { deletionOrder, isReady, podExpectations } from "../replicaset/mod.ts";
-import {
-  type BackoffRecord,
-  BackoffStore,
-  DEFAULT_BACKOFF_BASE_MS,
-  DEFAULT_BACKOFF_MAX_MS,
-  remainingBackoff,
-} from "./backoff.ts";
-import { FinalizerRemovals } from "./finalizer_removals.ts";
+import { isReady, podExpectations } from "../replicaset/mod.ts";
+import { BackoffStore, DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, remainingBackoff } from "./backoff.ts";
+import { FinalizerRemovals, removeTrackingFinalizer } from "./finalizer_removals.ts";
 import { firstPendingIndexes, OrderedIntervals } from "./indexes.ts";
 import {
+  cleanStatus,
   ensureCondition,
+  hasBackoffLimitPerIndex,
   INDEX_FAILURE_COUNT,
   INDEX_IGNORED_FAILURE_COUNT,
   isFinished,
   isIndexed,
   type Job,
   JOB_CONTROLLER_NAME,
-  type JobCondition,
   type JobStatus,
   metaTime,
   newCondition,
@@ -52,15 +51,22 @@ import {
 import { matchPodFailurePolicy } from "./pod_failure_policy.ts";
 import { type IndexFailures, podFromTemplate } from "./pod_template.ts";
 import {
+  absoluteFailureCount,
+  activePodsForRemoval,
+  annotationCount,
+  byIndex,
   completionIndex,
   finishedTime,
   hasTrackingFinalizer,
+  isActive,
   isPodFailed,
   isTerminating,
+  pastBackoffLimitOnFailure,
   type Pod,
-  restartsWhileRunning,
+  validIndex,
 } from "./pods.ts";
 import { matchSuccessPolicy } from "./success_policy.ts";
+import type { SyncContext } from "./sync_context.ts";
 
 /** Options of {@linkcode jobController}. */
 export interface JobControllerOptions {
@@ -77,112 +83,7 @@ const MAX_UNCOUNTED_PODS = 500;
 /** How soon to look again while the cache has not caught up with this controller's own pod writes. */
 const EXPECTATION_RECHECK_MS = 200;
 const POD = { apiVersion: "v1", kind: "Pod" };
-
-/** Everything one sync of one Job works with (kube's `syncJobCtx`). */
-interface SyncContext {
-  key: string;
-  now: Date;
-  /** The working copy; replaced by the API's answer after each status write. */
-  job: Job;
-  pods: Pod[];
-  active: Pod[];
-  ready: number;
-  terminating: number;
-  succeeded: number;
-  failed: number;
-  /** `status.uncountedTerminatedPods` as the sync found it. */
-  uncounted: { succeeded: Set<string>; failed: Set<string> };
-  /** Pods whose finalizer removal the cache does not show yet: already counted. */
-  removing: Set<string>;
-  finished?: JobCondition;
-  prevSucceededIndexes: OrderedIntervals;
-  succeededIndexes: OrderedIntervals;
-  failedIndexes?: OrderedIntervals;
-  /** Per index, the failed pod kept until its replacement carries its failure count (backoffLimitPerIndex). */
-  delayedDeletion: Map<number, Pod>;
-  backoff: BackoffRecord;
-  requeueMs?: number;
-}
-
-function controllerRef(object: KubeObject): OwnerReference | undefined {
-  return object.metadata?.ownerReferences?.find((r) => r.controller);
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed";
-}
-
-function hasBackoffLimitPerIndex(job: Job): boolean {
-  return job.spec.backoffLimitPerIndex !== undefined && isIndexed(job);
-}
-
-function annotationCount(pod: Pod, annotation: string): number {
-  const value = pod.metadata.annotations?.[annotation];
-  const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
-  return n <= 2 ** 31 - 1 ? n : 0;
-}
-
-function absoluteFailureCount(pod: Pod): number {
-  return annotationCount(pod, INDEX_FAILURE_COUNT) + annotationCount(pod, INDEX_IGNORED_FAILURE_COUNT);
-}
-
-function byIndex(a: Pod, b: Pod): number {
-  return (completionIndex(a) ?? -1) - (completionIndex(b) ?? -1);
-}
-
-/** An index below `completions`, or undefined. */
-function validIndex(pod: Pod, job: Job): number | undefined {
-  const ix = completionIndex(pod);
-  return ix !== undefined && ix < (job.spec.completions ?? 0) ? ix : undefined;
-}
-
-/** Kube's `activePodsForRemoval`: duplicate and out-of-range indexes first, then the most deletable pods. */
-function activePodsForRemoval(job: Job, active: Pod[], atLeast: number): Pod[] {
-  const remove: Pod[] = [];
-  let left = active;
-  if (isIndexed(job)) {
-    left = [];
-    const groups = new Map<number, Pod[]>();
-    for (const pod of active) {
-      const ix = validIndex(pod, job);
-      if (ix === undefined) remove.push(pod);
-      else groups.set(ix, [...(groups.get(ix) ?? []), pod]);
-    }
-    for (const group of groups.values()) {
-      // The pod least worth deleting keeps the index.
-      const ranked = [...group].sort(deletionOrder);
-      remove.push(...ranked.slice(0, -1));
-      left.push(ranked[ranked.length - 1]);
-    }
-  }
-  if (remove.length < atLeast) remove.push(...[...left].sort(deletionOrder).slice(0, atLeast - remove.length));
-  return remove;
-}
-
-/** Kube's `pastBackoffLimitOnFailure`: with restartPolicy OnFailure, container restarts count against the limit. */
-function pastBackoffLimitOnFailure(job: Job, pods: Pod[]): boolean {
-  if (job.spec.template.spec?.restartPolicy !== "OnFailure") return false;
-  const restarts = pods.reduce((n, p) => n + restartsWhileRunning(p), 0);
-  const limit = job.spec.backoffLimit ?? 6;
-  return limit === 0 ? restarts > 0 : restarts >= limit;
-}
-
-/** The status as kube serialises it: zero counters and empty lists left out. */
-function cleanStatus(status: JobStatus): JobStatus {
-  const out: JobStatus = { ...status };
-  for (const field of ["active", "succeeded", "failed"] as const) if (!out[field]) delete out[field];
-  if (!out.completedIndexes) delete out.completedIndexes;
-  const uncounted = { ...out.uncountedTerminatedPods };
-  if (!uncounted.succeeded?.length) delete uncounted.succeeded;
-  if (!uncounted.failed?.length) delete uncounted.failed;
-  out.uncountedTerminatedPods = uncounted;
-  return out;
-}
+const JOB_REF = { apiVersion: "batch/v1", kind: "Job" };
 
 /**
  * The controller syncing `batch/v1` Jobs with the `v1` Pods they own (kube's `syncJob` loop).
@@ -204,7 +105,6 @@ export function jobSyncController(
   const backoffMax = options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
   const events = eventRecorder(client, "job-controller");
   const jobCache = () => manager.cache(jobs);
-  const podsIn = (namespace: string) => manager.cache(pods).byIndex(NAMESPACE_INDEX, namespace) as Pod[];
   const expectations = podExpectations(manager, pods);
   const removals = new FinalizerRemovals();
   const backoffs = new BackoffStore();
@@ -222,69 +122,22 @@ export function jobSyncController(
       .map((job) => objectKey(job));
   }
 
-  async function patchPod(pod: Pod, type: "json" | "strategic", body: unknown): Promise<Pod | undefined> {
-    try {
-      return await client.patch<Pod>(POD, pod.metadata.namespace, pod.metadata.name, type, body);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
   /** Kube's `getPodsForJob` / `ClaimPods`: owned pods that match, orphans adopted (with the finalizer), others released. */
   async function claimPods(job: Job): Promise<Pod[]> {
-    const claimed: Pod[] = [];
     const selector = job.spec.selector;
-    for (const pod of podsIn(job.metadata.namespace)) {
-      const ref = controllerRef(pod);
-      const matches = selector !== undefined && matchesSelector(selector, pod.metadata.labels);
-      if (ref) {
-        if (ref.uid !== job.metadata.uid) continue;
-        if (matches) claimed.push(pod);
-        else if (!job.metadata.deletionTimestamp) {
-          await patchPod(pod, "json", [
-            { op: "test", path: "/metadata/uid", value: pod.metadata.uid },
-            { op: "test", path: "/metadata/resourceVersion", value: pod.metadata.resourceVersion },
-            {
-              op: "add",
-              path: "/metadata/ownerReferences",
-              value: pod.metadata.ownerReferences!.filter((r) => r !== ref),
-            },
-            {
-              op: "add",
-              path: "/metadata/finalizers",
-              value: (pod.metadata.finalizers ?? []).filter((f) => f !== TRACKING_FINALIZER),
-            },
-          ]);
-        }
-        continue;
-      }
-      if (!matches || pod.metadata.deletionTimestamp || job.metadata.deletionTimestamp) continue;
-      const finalizers = pod.metadata.finalizers ?? [];
-      const adopted = await patchPod(pod, "json", [
-        { op: "test", path: "/metadata/uid", value: pod.metadata.uid },
-        { op: "test", path: "/metadata/resourceVersion", value: pod.metadata.resourceVersion },
-        {
-          op: "add",
-          path: "/metadata/ownerReferences",
-          value: [...(pod.metadata.ownerReferences ?? []), {
-            apiVersion: "batch/v1",
-            kind: "Job",
-            name: job.metadata.name,
-            uid: job.metadata.uid,
-            controller: true,
-            blockOwnerDeletion: true,
-          }],
-        },
-        {
-          op: "add",
-          path: "/metadata/finalizers",
-          value: finalizers.includes(TRACKING_FINALIZER) ? finalizers : [...finalizers, TRACKING_FINALIZER],
-        },
-      ]);
-      if (adopted) claimed.push(adopted);
-    }
-    return claimed;
+    const cache = manager.cache(pods);
+    const candidates = [
+      ...cache.byIndex(CONTROLLER_INDEX, job.metadata.uid),
+      ...cache.byIndex(CONTROLLER_INDEX, orphansOf(job.metadata.namespace)),
+    ] as Pod[];
+    return await claimObjects(
+      client,
+      POD,
+      { ...JOB_REF, metadata: job.metadata },
+      candidates,
+      (pod) => selector !== undefined && matchesSelector(selector, pod.metadata.labels),
+      TRACKING_FINALIZER,
+    );
   }
 
   /** Deletes pods and records it; `keepFinalizer` false first removes the tracking finalizer (the pod is not counted). */
@@ -297,12 +150,12 @@ export function jobSyncController(
     let error: unknown;
     await Promise.all(victims.map(async (pod) => {
       try {
-        if (!keepFinalizer && hasTrackingFinalizer(pod)) await removeFinalizerPatch(pod);
+        if (!keepFinalizer && hasTrackingFinalizer(pod)) await removeTrackingFinalizer(client, pod);
         await client.delete(POD, pod.metadata.namespace, pod.metadata.name);
         events.event(ctx.job, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
       } catch (e) {
         if (!isNotFound(e)) {
-          events.event(ctx.job, "Warning", "FailedDelete", `Error deleting: ${message(e)}`);
+          events.event(ctx.job, "Warning", "FailedDelete", `Error deleting: ${errorMessage(e)}`);
           error ??= e;
           return;
         }
@@ -312,30 +165,6 @@ export function jobSyncController(
       if (isReady(pod)) deletedReady++;
     }));
     return { deleted, deletedReady, error };
-  }
-
-  async function removeFinalizerPatch(pod: Pod): Promise<void> {
-    await client.patch(POD, pod.metadata.namespace, pod.metadata.name, "strategic", {
-      metadata: { "$deleteFromPrimitiveList/finalizers": [TRACKING_FINALIZER] },
-    });
-  }
-
-  /** Kube's `removeTrackingFinalizerFromPods`: which removals succeeded (a pod already gone counts), and the first error. */
-  async function removeFinalizers(ctx: SyncContext, victims: Pod[]): Promise<{ done: boolean[]; error?: unknown }> {
-    removals.expect(ctx.key, victims.map((p) => p.metadata.uid!));
-    let error: unknown;
-    const done = await Promise.all(victims.map(async (pod) => {
-      try {
-        await removeFinalizerPatch(pod);
-        return true;
-      } catch (e) {
-        removals.observed(ctx.key, pod.metadata.uid!);
-        if (isNotFound(e)) return true;
-        error ??= e;
-        return false;
-      }
-    }));
-    return { done, error };
   }
 
   /** Creates `count` pods (for `indexes` when Indexed) in slow-start batches; returns how many were created. */
@@ -360,7 +189,7 @@ export function jobSyncController(
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       created += results.filter((r) => r.status === "fulfilled").length;
       if (failed) {
-        events.event(job, "Warning", "FailedCreate", `Error creating: ${message(failed.reason)}`);
+        events.event(job, "Warning", "FailedCreate", `Error creating: ${errorMessage(failed.reason)}`);
         return { created, error: failed.reason };
       }
       batch = Math.min(2 * batch, count - created);
@@ -608,7 +437,7 @@ export function jobSyncController(
     }
     let removeError: unknown;
     if (toRemove.length > 0) {
-      const { done, error } = await removeFinalizers(ctx, toRemove);
+      const { done, error } = await removals.remove(client, ctx.key, toRemove);
       toRemove.forEach((pod, i) => done[i] && withFinalizer.delete(pod.metadata.uid!));
       removeError = error;
     }

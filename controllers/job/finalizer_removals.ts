@@ -5,6 +5,25 @@
  *
  * @module
  */
+import { type Client, isNotFound } from "../../core/client/mod.ts";
+import { TRACKING_FINALIZER } from "./job.ts";
+import type { Pod } from "./pods.ts";
+
+const POD = { apiVersion: "v1", kind: "Pod" };
+
+/**
+ * Take the tracking finalizer off `pod` (a strategic merge patch, so other finalizers stay).
+ *
+ * @example
+ * ```ts
+ * await removeTrackingFinalizer(client, pod);
+ * ```
+ */
+export async function removeTrackingFinalizer(client: Client, pod: Pod): Promise<void> {
+  await client.patch(POD, pod.metadata.namespace, pod.metadata.name, "strategic", {
+    metadata: { "$deleteFromPrimitiveList/finalizers": [TRACKING_FINALIZER] },
+  });
+}
 
 /**
  * Pod uids per Job key whose finalizer removal is not in the cache yet.
@@ -17,6 +36,27 @@
  */
 export class FinalizerRemovals {
   readonly #pending = new Map<string, Set<string>>();
+
+  /**
+   * Kube's `removeTrackingFinalizerFromPods` for the Job at `key`: which removals succeeded (a pod already gone
+   * counts), and the first error.
+   */
+  async remove(client: Client, key: string, victims: Pod[]): Promise<{ done: boolean[]; error?: unknown }> {
+    this.expect(key, victims.map((p) => p.metadata.uid!));
+    let error: unknown;
+    const done = await Promise.all(victims.map(async (pod) => {
+      try {
+        await removeTrackingFinalizer(client, pod);
+        return true;
+      } catch (e) {
+        this.observed(key, pod.metadata.uid!);
+        if (isNotFound(e)) return true;
+        error ??= e;
+        return false;
+      }
+    }));
+    return { done, error };
+  }
 
   /** The removals from these pods are under way. */
   expect(key: string, uids: string[]): void {

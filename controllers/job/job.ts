@@ -195,3 +195,34 @@ export function isIndexed(job: Job): boolean {
 export function onlyReplaceFailedPods(job: Job): boolean {
   return job.spec.podReplacementPolicy === "Failed" || job.spec.podFailurePolicy !== undefined;
 }
+
+/**
+ * Whether the Job counts failures per index (`backoffLimitPerIndex` on an Indexed Job).
+ *
+ * @example
+ * ```ts
+ * hasBackoffLimitPerIndex(job); // false for NonIndexed Jobs
+ * ```
+ */
+export function hasBackoffLimitPerIndex(job: Job): boolean {
+  return job.spec.backoffLimitPerIndex !== undefined && isIndexed(job);
+}
+
+/**
+ * The status as kube serialises it: zero counters and empty lists left out.
+ *
+ * @example
+ * ```ts
+ * await client.updateStatus({ ...job, status: cleanStatus(status) });
+ * ```
+ */
+export function cleanStatus(status: JobStatus): JobStatus {
+  const out: JobStatus = { ...status };
+  for (const field of ["active", "succeeded", "failed"] as const) if (!out[field]) delete out[field];
+  if (!out.completedIndexes) delete out.completedIndexes;
+  const uncounted = { ...out.uncountedTerminatedPods };
+  if (!uncounted.succeeded?.length) delete uncounted.succeeded;
+  if (!uncounted.failed?.length) delete uncounted.failed;
+  out.uncountedTerminatedPods = uncounted;
+  return out;
+}

@@ -1,11 +1,20 @@
 /**
  * Pod facts the Job controller counts by: active, terminating, failed (as the replacement policy sees it), when a pod
- * finished, and whether it still carries the tracking finalizer.
+ * finished, whether it still carries the tracking finalizer, its index and failure counts, and which pods go first.
  *
  * @module
  */
 import type { KubeObject, OwnerReference } from "../../core/operator/mod.ts";
-import { COMPLETION_INDEX, type Job, onlyReplaceFailedPods, TRACKING_FINALIZER } from "./job.ts";
+import { deletionOrder } from "../replicaset/mod.ts";
+import {
+  COMPLETION_INDEX,
+  INDEX_FAILURE_COUNT,
+  INDEX_IGNORED_FAILURE_COUNT,
+  isIndexed,
+  type Job,
+  onlyReplaceFailedPods,
+  TRACKING_FINALIZER,
+} from "./job.ts";
 
 /** A container's status as far as the Job controller reads it. */
 export interface ContainerStatus {
@@ -141,4 +150,113 @@ export function restartsWhileRunning(pod: Pod): number {
   if (phase !== "Running" && phase !== "Pending") return 0;
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
     .reduce((n, c) => n + (c.restartCount ?? 0), 0);
+}
+
+/**
+ * A count kept in a pod annotation (an index's failures); 0 when absent, malformed or beyond int32.
+ *
+ * @example
+ * ```ts
+ * annotationCount(pod, INDEX_FAILURE_COUNT); // 1
+ * ```
+ */
+export function annotationCount(pod: Pod, annotation: string): number {
+  const value = pod.metadata.annotations?.[annotation];
+  const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
+  return n <= 2 ** 31 - 1 ? n : 0;
+}
+
+/**
+ * Whether the pod still runs or may (not finished, not being deleted).
+ *
+ * @example
+ * ```ts
+ * isActive(pod); // true while Pending or Running
+ * ```
+ */
+export function isActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed";
+}
+
+/**
+ * An Indexed pod's failures so far, counted and ignored ones together (backoffLimitPerIndex).
+ *
+ * @example
+ * ```ts
+ * absoluteFailureCount(pod); // 2
+ * ```
+ */
+export function absoluteFailureCount(pod: Pod): number {
+  return annotationCount(pod, INDEX_FAILURE_COUNT) + annotationCount(pod, INDEX_IGNORED_FAILURE_COUNT);
+}
+
+/**
+ * Orders pods by completion index (pods without one first).
+ *
+ * @example
+ * ```ts
+ * pods.sort(byIndex);
+ * ```
+ */
+export function byIndex(a: Pod, b: Pod): number {
+  return (completionIndex(a) ?? -1) - (completionIndex(b) ?? -1);
+}
+
+/**
+ * The pod's completion index if it is below `completions`, else undefined.
+ *
+ * @example
+ * ```ts
+ * validIndex(pod, job); // 3
+ * ```
+ */
+export function validIndex(pod: Pod, job: Job): number | undefined {
+  const ix = completionIndex(pod);
+  return ix !== undefined && ix < (job.spec.completions ?? 0) ? ix : undefined;
+}
+
+/**
+ * Kube's `activePodsForRemoval`: duplicate and out-of-range indexes first, then the most deletable pods.
+ *
+ * @example
+ * ```ts
+ * const victims = activePodsForRemoval(job, active, active.length - wanted);
+ * ```
+ */
+export function activePodsForRemoval(job: Job, active: Pod[], atLeast: number): Pod[] {
+  const remove: Pod[] = [];
+  let left = active;
+  if (isIndexed(job)) {
+    left = [];
+    const groups = new Map<number, Pod[]>();
+    for (const pod of active) {
+      const ix = validIndex(pod, job);
+      if (ix === undefined) remove.push(pod);
+      else groups.set(ix, [...(groups.get(ix) ?? []), pod]);
+    }
+    for (const group of groups.values()) {
+      // The pod least worth deleting keeps the index.
+      const ranked = [...group].sort(deletionOrder);
+      remove.push(...ranked.slice(0, -1));
+      left.push(ranked[ranked.length - 1]);
+    }
+  }
+  if (remove.length < atLeast) remove.push(...[...left].sort(deletionOrder).slice(0, atLeast - remove.length));
+  return remove;
+}
+
+/**
+ * Kube's `pastBackoffLimitOnFailure`: with restartPolicy OnFailure, container restarts count against the limit.
+ *
+ * @example
+ * ```ts
+ * if (pastBackoffLimitOnFailure(job, active)) fail("BackoffLimitExceeded");
+ * ```
+ */
+export function pastBackoffLimitOnFailure(job: Job, pods: Pod[]): boolean {
+  if (job.spec.template.spec?.restartPolicy !== "OnFailure") return false;
+  const restarts = pods.reduce((n, p) => n + restartsWhileRunning(p), 0);
+  const limit = job.spec.backoffLimit ?? 6;
+  return limit === 0 ? restarts > 0 : restarts >= limit;
 }

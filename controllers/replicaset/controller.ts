@@ -8,15 +8,17 @@
  */
 import { type Client, isConflict, isNotFound } from "../../core/client/mod.ts";
 import {
+  claimObjects,
   type Controller,
   controller,
   CONTROLLER_INDEX,
+  controllerRef,
+  controllerRefTo,
   type KubeObject,
   type Manager,
   NAMESPACE_INDEX,
   objectKey,
   orphansOf,
-  type OwnerReference,
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
 import { podExpectations } from "./expectations.ts";
@@ -60,21 +62,6 @@ export interface ReplicaSetStatus {
   conditions?: unknown[];
 }
 
-function controllerRef(object: KubeObject): OwnerReference | undefined {
-  return object.metadata?.ownerReferences?.find((r) => r.controller);
-}
-
-function ownerRefFor(rs: ReplicaSet): OwnerReference {
-  return {
-    apiVersion: "apps/v1",
-    kind: "ReplicaSet",
-    name: rs.metadata.name,
-    uid: rs.metadata.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 /** Kube's slow start: batches of 1, 2, 4, … until one fails; returns how many calls succeeded. */
 async function slowStart(count: number, call: () => Promise<void>): Promise<{ done: number; error?: unknown }> {
   let done = 0;
@@ -115,60 +102,19 @@ export function replicaSetController(deps: { client: Client; registry: Registry;
       .map((rs) => objectKey(rs));
   }
 
-  /** Adoption re-reads the ReplicaSet: a cached one may already be going away (kube's `RecheckDeletionTimestamp`). */
-  async function canAdopt(rs: ReplicaSet): Promise<boolean> {
-    try {
-      const live = await client.get<ReplicaSet>(rsPath, rs.metadata.namespace, rs.metadata.name);
-      return live.metadata.uid === rs.metadata.uid && !live.metadata.deletionTimestamp;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Rewrites a pod's ownerReferences, failing if the pod changed since it was read (then the sync retries). */
-  async function setOwnerRefs(pod: Pod, refs: OwnerReference[]): Promise<Pod | undefined> {
-    const patch = [
-      { op: "test", path: "/metadata/uid", value: pod.metadata.uid },
-      { op: "test", path: "/metadata/resourceVersion", value: pod.metadata.resourceVersion },
-      { op: "add", path: "/metadata/ownerReferences", value: refs },
-    ];
-    try {
-      return await client.patch<Pod>(podPath, pod.metadata.namespace, pod.metadata.name, "json", patch);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
   /** Kube's `ClaimPods`: the active pods this ReplicaSet controls after adopting and releasing. */
   async function claim(rs: ReplicaSet): Promise<Pod[]> {
-    const claimed: Pod[] = [];
-    let adoptable: boolean | undefined;
     const candidates = [
       ...podCache().byIndex(CONTROLLER_INDEX, rs.metadata.uid),
       ...podCache().byIndex(CONTROLLER_INDEX, orphansOf(rs.metadata.namespace)),
     ] as Pod[];
-    for (const pod of candidates) {
-      if (!isActive(pod)) continue;
-      const ref = controllerRef(pod);
-      const matches = matchesSelector(rs.spec.selector, pod.metadata.labels);
-      if (ref) {
-        if (ref.uid !== rs.metadata.uid) continue;
-        if (matches) {
-          claimed.push(pod);
-          continue;
-        }
-        await setOwnerRefs(pod, (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid));
-        continue;
-      }
-      if (!matches) continue;
-      adoptable ??= await canAdopt(rs);
-      if (!adoptable) continue;
-      const adopted = await setOwnerRefs(pod, [...(pod.metadata.ownerReferences ?? []), ownerRefFor(rs)]);
-      if (adopted) claimed.push(adopted);
-    }
-    return claimed;
+    return await claimObjects(
+      client,
+      podPath,
+      { ...rsPath, metadata: rs.metadata },
+      candidates.filter(isActive),
+      (pod) => matchesSelector(rs.spec.selector, pod.metadata.labels),
+    );
   }
 
   /** Kube's `GetPodFromTemplate`; the API server picks the name and applies defaults. */
@@ -184,7 +130,7 @@ export function replicaSetController(deps: { client: Client; registry: Registry;
         ...(meta.labels ? { labels: { ...meta.labels } } : {}),
         ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
         ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
-        ownerReferences: [ownerRefFor(rs)],
+        ownerReferences: [controllerRefTo({ ...rsPath, metadata: rs.metadata })],
       },
       spec: structuredClone(template.spec ?? {}),
     };

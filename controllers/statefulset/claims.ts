@@ -8,7 +8,7 @@
  * @module
  */
 import type { KubeObject, OwnerReference } from "../../core/operator/mod.ts";
-import { controllerRefTo } from "../history/mod.ts";
+import { controllerRefTo } from "../../core/operator/mod.ts";
 import { ordinalOf } from "./identity.ts";
 import type { Pod } from "./pods.ts";
 import { replicasOf, retentionPolicy, startOrdinal, STATEFUL_SET, type StatefulSet } from "./statefulset.ts";

@@ -10,8 +10,11 @@
 import { type Client, isAlreadyExists, isConflict, isNotFound } from "../../core/client/mod.ts";
 import { matchesSelector } from "../../core/api/label_selector.ts";
 import {
+  claimObjects,
   type Controller,
   controller,
+  controllerRef,
+  errorMessage,
   eventRecorder,
   type KubeObject,
   type Manager,
@@ -20,9 +23,7 @@ import {
 } from "../../core/operator/mod.ts";
 import type { Registry } from "../../core/registry/registry.ts";
 import {
-  claimObjects,
   CONTROLLER_REVISION,
-  controllerOf,
   type ControllerRevision,
   revisionForTemplate,
   templateOf,
@@ -44,10 +45,6 @@ const EXPECTATION_RECHECK_MS = 200;
 
 const POD = { apiVersion: "v1", kind: "Pod" };
 const PVC = { apiVersion: "v1", kind: "PersistentVolumeClaim" };
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The controller, for `apps/v1` StatefulSets owning Pods, PersistentVolumeClaims and ControllerRevisions.
@@ -71,7 +68,7 @@ export function statefulSetController(deps: { client: Client; registry: Registry
 
   /** Orphan pods concern every StatefulSet in their namespace that selects them (kube's `getPodStatefulSets`). */
   function selectingOrphan(pod: KubeObject): string[] {
-    if (controllerOf(pod) || pod.metadata?.deletionTimestamp) return [];
+    if (controllerRef(pod) || pod.metadata?.deletionTimestamp) return [];
     return inNamespace<StatefulSet>(statefulsets, pod.metadata?.namespace ?? "")
       .filter((set) => matchesSelector(set.spec?.selector, pod.metadata?.labels))
       .map((set) => objectKey(set));
@@ -107,7 +104,7 @@ export function statefulSetController(deps: { client: Client; registry: Registry
             "Warning",
             "FailedCreate",
             `create Claim ${claim.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${
-              message(error)
+              errorMessage(error)
             }`,
           );
           throw error;
@@ -129,7 +126,7 @@ export function statefulSetController(deps: { client: Client; registry: Registry
           set,
           "Warning",
           `Failed${title}`,
-          `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${message(error)}`,
+          `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorMessage(error)}`,
         );
       }
     }

@@ -7,7 +7,8 @@
  * @module
  */
 import type { KubeObject } from "../../core/operator/mod.ts";
-import { controllerRefTo, type PodTemplate } from "../history/mod.ts";
+import { controllerRefTo } from "../../core/operator/mod.ts";
+import type { PodTemplate } from "../history/mod.ts";
 import type { Pod } from "./pods.ts";
 import { type ClaimTemplate, STATEFUL_SET, type StatefulSet } from "./statefulset.ts";
 

@@ -24,6 +24,18 @@ export interface EventRecorderOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * The text of a failure for an Event's message (an Error's message, anything else as a string).
+ *
+ * @example
+ * ```ts
+ * events.event(job, "Warning", "FailedCreate", `Error creating: ${errorMessage(error)}`);
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Repeats older than kube's aggregation window start a new Event. */
 const AGGREGATION_WINDOW_MS = 10 * 60_000;
 /** Remembered series; the oldest are forgotten beyond this (client-go's LRU holds 4096). */

@@ -20,5 +20,6 @@ export * from "./controller.ts";
 export * from "./leader_election.ts";
 export * from "./manager.ts";
 export * from "./client_source.ts";
+export * from "./ownership.ts";
 export * from "./events.ts";
 export * from "./metrics.ts";

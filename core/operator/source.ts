@@ -129,6 +129,18 @@ export interface LeaseClient {
 }
 
 /**
+ * The object's controlling ownerReference (`controller: true`), if any.
+ *
+ * @example
+ * ```ts
+ * controllerRef(pod)?.uid === rs.metadata.uid;
+ * ```
+ */
+export function controllerRef(object: KubeObject): OwnerReference | undefined {
+  return object.metadata?.ownerReferences?.find((r) => r.controller);
+}
+
+/**
  * The cache key of an object: `namespace/name`, or `name` for cluster-scoped objects.
  *
  * @example

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type KubeObject, objectKey } from "../source.ts";
+import { controllerRef, type KubeObject, objectKey } from "../source.ts";
 
 /** Index values of an object; one object may appear under several values. */
 export type IndexFunc = (object: KubeObject) => string[];
@@ -32,8 +32,7 @@ export function orphansOf(namespace: string): string {
 }
 
 function controllerOf(object: KubeObject): string[] {
-  const ref = object.metadata?.ownerReferences?.find((r) => r.controller);
-  return [ref?.uid ?? orphansOf(object.metadata?.namespace ?? "")];
+  return [controllerRef(object)?.uid ?? orphansOf(object.metadata?.namespace ?? "")];
 }
 
 /**

@@ -1,10 +1,9 @@
-// Writing ControllerRevisions and claiming objects against a real in-process server (no controllers run).
+// Writing ControllerRevisions against a real in-process server (no controllers run).
 import assert from "node:assert/strict";
 import type { Client } from "../../../core/client/mod.ts";
 import type { KubeObject } from "../../../core/operator/mod.ts";
 import { withCluster } from "../../support/cluster.ts";
 import {
-  claimObjects,
   CONTROLLER_REVISION,
   type ControllerRevision,
   controllerRevisionHash,
@@ -96,32 +95,4 @@ test("history: truncating keeps the newest unused revisions up to the limit and 
   const used = all.find((r) => r.revision === 1)!.metadata.name;
   await truncateHistory(client, all, (r) => r.metadata.name === used, 2);
   assert.deepEqual((await listRevisions(client)).map((r) => r.revision).sort(), [1, 4, 5]);
-});
-
-test("history: claiming adopts matching orphans, keeps owned matches and releases owned non-matches", async (client) => {
-  const owner = await parent(client);
-  const ownerRef = { apiVersion: "v1", kind: "ConfigMap", name: "web", uid: owner.metadata.uid, controller: true };
-  const other = { apiVersion: "v1", kind: "ConfigMap", name: "other", uid: "someone-else", controller: true };
-  const make = (name: string, app: string, refs: unknown[] = []) =>
-    client.create({ ...CM, metadata: { name, namespace: "default", labels: { app }, ownerReferences: refs } });
-  await make("orphan", "web");
-  await make("owned", "web", [ownerRef]);
-  await make("strayed", "db", [ownerRef]);
-  await make("foreign", "web", [other]);
-  await make("unrelated", "db");
-  const objects = (await client.list<never>(CM, "default")).items;
-  const claimed = await claimObjects(
-    client,
-    CM,
-    owner,
-    objects,
-    (o: { metadata: { labels?: Record<string, string> } }) => o.metadata.labels?.app === "web",
-  );
-  assert.deepEqual(claimed.map((o: { metadata: { name: string } }) => o.metadata.name).sort(), ["orphan", "owned"]);
-  const get = async (name: string) => (await client.get(CM, "default", name)).metadata?.ownerReferences ?? [];
-  assert.deepEqual((await get("orphan")).map((r) => r.uid), [owner.metadata.uid]);
-  assert.equal((await get("orphan"))[0].blockOwnerDeletion, true);
-  assert.deepEqual(await get("strayed"), []);
-  assert.deepEqual((await get("foreign")).map((r) => r.uid), ["someone-else"]);
-  assert.deepEqual(await get("unrelated"), []);
 });

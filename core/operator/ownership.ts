@@ -1,13 +1,13 @@
 /**
- * Kube's `ControllerRefManager`, shared by the StatefulSet and DaemonSet controllers for their pods and
- * ControllerRevisions: an owner claims the objects its selector matches — keeping those it controls,
- * adopting matching orphans (after re-reading itself, so an owner being deleted adopts nothing) and
- * releasing those it controls that stopped matching.
+ * Kube's `ControllerRefManager`, shared by every controller that owns what it creates (ReplicaSet, Job,
+ * StatefulSet, DaemonSet — pods, claims, ControllerRevisions): an owner claims the objects its selector
+ * matches — keeping those it controls, adopting matching orphans (after re-reading itself, so an owner
+ * being deleted adopts nothing) and releasing those it controls that stopped matching.
  *
  * @module
  */
-import { type Client, isNotFound, type TypeRef } from "../../core/client/mod.ts";
-import type { KubeObject, OwnerReference } from "../../core/operator/mod.ts";
+import { type Client, isNotFound, type TypeRef } from "../client/mod.ts";
+import { controllerRef, type KubeObject, type OwnerReference } from "./source.ts";
 
 /** The owner: a namespaced workload addressed by `apiVersion`/`kind`. */
 export interface ClaimingOwner {
@@ -25,6 +25,7 @@ export interface Claimable extends KubeObject {
     resourceVersion?: string;
     deletionTimestamp?: string;
     labels?: Record<string, string>;
+    finalizers?: string[];
     ownerReferences?: OwnerReference[];
   };
 }
@@ -49,18 +50,6 @@ export function controllerRefTo(owner: ClaimingOwner): OwnerReference {
 }
 
 /**
- * The object's controlling ownerReference, if any.
- *
- * @example
- * ```ts
- * controllerOf(pod)?.uid === sts.metadata.uid;
- * ```
- */
-export function controllerOf(object: KubeObject): OwnerReference | undefined {
-  return object.metadata?.ownerReferences?.find((r) => r.controller);
-}
-
-/**
  * Kube's `ClaimObject` over `objects` (of kind `ref`, all in the owner's namespace): returns those the
  * owner controls afterwards. `match` is the selector (and any membership rule, such as a StatefulSet
  * pod's name). Ownership changes are JSON patches that test the object's uid and resourceVersion, so a
@@ -77,11 +66,13 @@ export async function claimObjects<T extends Claimable>(
   owner: ClaimingOwner,
   objects: readonly T[],
   match: (object: T) => boolean,
+  /** A finalizer the owner keeps on what it controls (a Job's tracking finalizer): added on adoption, removed on release. */
+  finalizer?: string,
 ): Promise<T[]> {
   const claimed: T[] = [];
   let adoptable: boolean | undefined;
   for (const object of objects) {
-    const controller = controllerOf(object);
+    const controller = controllerRef(object);
     if (controller) {
       if (controller.uid !== owner.metadata.uid) continue;
       if (match(object)) claimed.push(object);
@@ -91,6 +82,7 @@ export async function claimObjects<T extends Claimable>(
           ref,
           object,
           (object.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid),
+          finalizer && (object.metadata.finalizers ?? []).filter((f) => f !== finalizer),
         );
       }
       continue;
@@ -98,10 +90,14 @@ export async function claimObjects<T extends Claimable>(
     if (owner.metadata.deletionTimestamp || object.metadata.deletionTimestamp || !match(object)) continue;
     adoptable ??= await ownerStillThere(client, owner);
     if (!adoptable) continue;
-    const adopted = await setOwnerReferences(client, ref, object, [
-      ...(object.metadata.ownerReferences ?? []),
-      controllerRefTo(owner),
-    ]);
+    const finalizers = object.metadata.finalizers ?? [];
+    const adopted = await setOwnerReferences(
+      client,
+      ref,
+      object,
+      [...(object.metadata.ownerReferences ?? []), controllerRefTo(owner)],
+      finalizer && (finalizers.includes(finalizer) ? finalizers : [...finalizers, finalizer]),
+    );
     if (adopted) claimed.push(adopted);
   }
   return claimed;
@@ -123,11 +119,13 @@ async function setOwnerReferences<T extends Claimable>(
   ref: TypeRef,
   object: T,
   refs: OwnerReference[],
+  finalizers?: string[] | "",
 ): Promise<T | undefined> {
   const patch = [
     { op: "test", path: "/metadata/uid", value: object.metadata.uid },
     { op: "test", path: "/metadata/resourceVersion", value: object.metadata.resourceVersion },
     { op: "add", path: "/metadata/ownerReferences", value: refs },
+    ...(finalizers ? [{ op: "add", path: "/metadata/finalizers", value: finalizers }] : []),
   ];
   try {
     return await client.patch<T>(ref, object.metadata.namespace, object.metadata.name, "json", patch);
