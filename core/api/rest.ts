@@ -6,19 +6,12 @@
  *
  * @module
  */
-import {
-  CompactedError,
-  ConflictError,
-  FutureRevisionError,
-  KeyExistsError,
-  KeyNotFoundError,
-  type Store,
-  UnavailableError,
-  type WatchEvent as StoreWatchEvent,
-} from "../../datastore/mod.ts";
+import { CompactedError, KeyExistsError, type Store, type WatchEvent as StoreWatchEvent } from "../../datastore/mod.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 import { groupVersion } from "../registry/types.ts";
 import { FieldManager } from "../fieldmanager/field_manager.ts";
+import { decodeContinue, encodeContinue } from "./continue_token.ts";
+import { generateName } from "./generate_name.ts";
 import { checkSelectableFields, fieldReader } from "./fields.ts";
 import { applyPatch, type PatchType } from "./patch.ts";
 import { type FieldSelector, type LabelSelector, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
@@ -28,14 +21,21 @@ import {
   conflict,
   expired,
   forbidden,
-  internalError,
   invalid,
   notFound,
-  serviceUnavailable,
   StatusError,
   timeout,
 } from "./status.ts";
-import { decodeObject, encodeObject, type KubeObject, type ObjectEvent, objectEvent, objectKey } from "./storage.ts";
+import {
+  decodeObject,
+  encodeObject,
+  type KubeObject,
+  type ObjectEvent,
+  objectEvent,
+  objectKey,
+  sameObject,
+} from "./storage.ts";
+import { statusFromStoreError } from "./store_errors.ts";
 import type { Strategy } from "./strategy.ts";
 
 /** Options of a list or watch (`?labelSelector=…&limit=…`). */
@@ -83,25 +83,6 @@ export interface WireEvent {
 }
 
 /** How long a continue token stays usable is bounded by compaction, as in kube-apiserver. */
-interface ContinueToken {
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(token: ContinueToken): string {
-  return btoa(JSON.stringify(token)).replace(/=+$/, "");
-}
-
-function decodeContinue(text: string): ContinueToken {
-  try {
-    const token = JSON.parse(atob(text)) as ContinueToken;
-    if (typeof token.rv !== "number" || typeof token.start !== "string") throw new Error("bad token");
-    return token;
-  } catch {
-    throw badRequest(`continue key is not valid: illegal base64 data or token`);
-  }
-}
-
 /** The time `afterSeconds` from now, at kube's one-second precision. */
 function now(afterSeconds = 0): string {
   return new Date(Date.now() + afterSeconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -266,7 +247,7 @@ export class Rest {
         yield { type: "ERROR", object: error.status as unknown as KubeObject };
         return;
       }
-      throw this.#map(error);
+      throw statusFromStoreError(error);
     } finally {
       clearTimeout(timer);
       stop.abort();
@@ -295,7 +276,7 @@ export class Rest {
   ): Promise<KubeObject> {
     const object = this.#checkBody(r, namespace, body);
     const meta = object.metadata!;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     if (!meta.name) {
       throw invalid(r, "", [{
         type: "FieldValueRequired",
@@ -681,33 +662,8 @@ export class Rest {
     try {
       return await fn();
     } catch (error) {
-      throw this.#map(error, subject);
+      throw statusFromStoreError(error, subject);
     }
-  }
-
-  #map(error: unknown, subject?: { r: ResourceInfo; name: string } | "list"): Error {
-    const reads = subject === "list";
-    const about = subject && subject !== "list" ? subject : undefined;
-    if (error instanceof StatusError) return error;
-    if (error instanceof ConflictError) {
-      return conflict(about?.r ?? { group: "", resource: "" }, about?.name ?? error.key);
-    }
-    if (error instanceof CompactedError) {
-      return expired(
-        reads
-          ? `The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`
-          : `too old resource version: ${error.requestedRevision} (${error.compactRevision})`,
-      );
-    }
-    if (error instanceof FutureRevisionError) {
-      return timeout(`Too large resource version: ${error.requestedRevision}, current: ${error.currentRevision}`);
-    }
-    if (error instanceof KeyNotFoundError) {
-      return notFound(about?.r ?? { group: "", resource: "" }, about?.name ?? error.key);
-    }
-    if (error instanceof UnavailableError) return serviceUnavailable(`the datastore is unavailable: ${error.message}`);
-    if (error instanceof SyntaxError) return internalError(`stored object is not valid JSON: ${error.message}`);
-    return error instanceof Error ? error : new Error(String(error));
   }
 }
 
@@ -737,26 +693,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function parseRevision(text: string): number {
   if (!/^\d+$/.test(text)) throw badRequest(`invalid resource version "${text}"`);
   return Number(text);
-}
-
-function randomSuffix(): string {
-  const alphabet = "bcdfghjklmnpqrstvwxz2456789";
-  let out = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(5))) out += alphabet[byte % alphabet.length];
-  return out;
-}
-
-function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
 }

@@ -119,3 +119,26 @@ export function objectEvent(event: WatchEvent): ObjectEvent {
   }
   return { type: event.type === "create" ? "ADDED" : "MODIFIED", object: decodeObject(event.kv), previous, revision };
 }
+
+/**
+ * Whether two objects are the same whatever their key order: a write that changes nothing makes no new revision.
+ *
+ * @example
+ * ```ts
+ * if (sameObject(next, current)) return current;
+ * ```
+ */
+export function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
