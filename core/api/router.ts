@@ -109,6 +109,16 @@ export function parseResourcePath(resolver: ResourceResolver, pathname: string):
   return { info, name: rest[1], subresource: rest[2] };
 }
 
+/**
+ * Answers a POST that is never stored — the review kinds, or a named subresource such as a service
+ * account's `token` — or returns undefined to let the next handler (and finally the store) answer.
+ */
+export type VirtualHandler = (
+  path: ResourcePath,
+  body: unknown,
+  user: UserInfo,
+) => Promise<KubeObject | undefined> | KubeObject | undefined;
+
 /** Subresources answered by the objects they belong to. */
 const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "finalize"]);
 
@@ -117,7 +127,7 @@ const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "
  *
  * @example
  * ```ts
- * const router = new ApiRouter(registry, rest, virtual);
+ * const router = new ApiRouter(registry, rest, [reviews, tokenRequests]);
  * const response = await router.handle(request, user);
  * ```
  */
@@ -125,8 +135,7 @@ export class ApiRouter {
   constructor(
     private readonly resolver: ResourceResolver,
     private readonly rest: Rest,
-    private readonly virtual: (path: ResourcePath, body: unknown, user: UserInfo) => KubeObject | undefined = () =>
-      undefined,
+    private readonly virtual: VirtualHandler[] = [],
   ) {}
 
   /** Serve `request`; `signal` ends a watch when the client goes away. */
@@ -148,9 +157,14 @@ export class ApiRouter {
     const path = parseResourcePath(this.resolver, url.pathname);
     if (!path) throw pathNotFound();
     const { info, namespace, name, subresource } = path;
-    if (subresource && !STORED_SUBRESOURCES.has(subresource)) return this.#streamingSubresource(path);
-    if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const method = request.method.toUpperCase();
+    if (subresource && !STORED_SUBRESOURCES.has(subresource)) {
+      if (method !== "POST") return this.#streamingSubresource(path);
+      const raw = await readBody(request);
+      const answered = await this.#virtual(path, decodeBody(raw, request.headers.get("content-type")), user);
+      return answered ? jsonResponse(answered, 201) : this.#streamingSubresource(path);
+    }
+    if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const dryRun = query.getAll("dryRun").includes("All");
     const fieldManager = managerOrUserAgent(query.get("fieldManager"), request.headers.get("user-agent"));
     const form = method === "GET" ? responseForm(request.headers.get("accept")) : undefined;
@@ -197,7 +211,7 @@ export class ApiRouter {
         }
         if (name) throw methodNotAllowed();
         validateWriteOptions("CreateOptions", query);
-        const answered = this.virtual(path, body, user);
+        const answered = await this.#virtual(path, body, user);
         if (answered) return jsonResponse(answered, 201);
         return jsonResponse(await this.rest.create(info, namespace, body as KubeObject, { dryRun, fieldManager }), 201);
       }
@@ -252,6 +266,14 @@ export class ApiRouter {
       default:
         throw methodNotAllowed();
     }
+  }
+
+  async #virtual(path: ResourcePath, body: unknown, user: UserInfo): Promise<KubeObject | undefined> {
+    for (const handler of this.virtual) {
+      const answered = await handler(path, body, user);
+      if (answered) return answered;
+    }
+    return undefined;
   }
 
   #table(info: ResourceInfo, list: KubeObject, query: URLSearchParams, form: ResponseForm): KubeObject {

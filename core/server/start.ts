@@ -123,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       crds,
     );
     const rest = new Rest(store, strategy);
-    const router = new ApiRouter(registry, rest, virtualResources);
+    const router = new ApiRouter(registry, rest, [virtualResources]);
     const client = new ApiClient(inProcessTransport(router), registry);
     const manager = new Manager({
       source: (kind) => listWatcherFor(client, kind),
