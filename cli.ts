@@ -1,5 +1,6 @@
 /**
- * The `k3s` command.
+ * The `k3s` command: the command tree and what each daemon command starts. Flags, the config file,
+ * help and completion follow K3s and live in `core/cli/`.
  *
  * @example
  * ```sh
@@ -8,159 +9,153 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command } from "commander";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { defaultControllers } from "./controllers/mod.ts";
+import { stageManifests, validateDisable } from "./controllers/addon/mod.ts";
 import { ApiClient, inProcessTransport } from "./core/client/mod.ts";
-import { EndpointError, StoreError } from "./datastore/mod.ts";
-import { defaultKubeconfigPath } from "./core/kubeconfig/mod.ts";
-import { defaultDataDir } from "./core/server/paths.ts";
+import { FlagCommand } from "./core/cli/command.ts";
+import { completionCommand } from "./core/cli/completion.ts";
+import { CliError } from "./core/cli/errors.ts";
+import { flagSource, setByUser } from "./core/cli/flag.ts";
+import { AGENT_FLAGS } from "./core/cli/flags/agent.ts";
+import { SERVER_FLAGS, type ServerFlags } from "./core/cli/flags/server.ts";
+import { k3sHelp } from "./core/cli/help.ts";
+import { kubectlCommand, multicallName, runKubectl } from "./core/cli/kubectl.ts";
+import { createLogger, type Logger } from "./core/cli/log.ts";
+import { unsupportedCommand } from "./core/cli/unsupported.ts";
 import { startServer } from "./core/server/start.ts";
-import { K3S_VERSION, KUBERNETES_VERSION } from "./core/version.ts";
+import { tokenCommand } from "./core/auth/bootstrap/cli.ts";
+import { versionText } from "./core/version.ts";
+import { EndpointError, StoreError } from "./datastore/mod.ts";
+import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
-import { parseCIDR } from "./controllers/node_ipam/cidr_set.ts";
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
-  return n;
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError("must be a non-negative integer");
+/** The logger for a daemon command: debug lines with its `--debug` or the top-level one. */
+function loggerFor(command: FlagCommand): Logger {
+  const log = createLogger({ debug: command.opts().debug || command.parent?.opts().debug });
+  for (const path of command.configFiles) log.debug("Read config file", { path });
+  for (const spec of command.flags) {
+    if (setByUser(command, spec.name)) {
+      log.debug("Flag set", { flag: spec.name, source: flagSource(command, spec.name) });
+    }
   }
-  return n;
+  return log;
 }
 
-function ipv4Cidr(value: string): string {
-  if (!parseCIDR(value)) throw new InvalidArgumentError("must be an IPv4 CIDR such as 10.42.0.0/16");
-  return value;
+/** `--token` or the contents of `--token-file` (K3s trims the file's whitespace); the flag wins. */
+function secretOf(value: string | undefined, file: string | undefined, flag: string): string | undefined {
+  if (value || !file) return value || undefined;
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new CliError(`cannot read --${flag}-file ${file}: ${(error as Error).message}`);
+  }
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+async function runServer(options: ServerFlags, command: FlagCommand): Promise<void> {
+  const log = loggerFor(command);
+  try {
+    validateDisable(options.disable);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  if (options.disable.length > 0) log.debug("Packaged components disabled", { disable: options.disable.join(",") });
+  for (const path of await stageManifests(options.dataDir, options.disable)) log.info(`Writing manifest: ${path}`);
+  const abort = new AbortController();
+  const stopping = new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        abort.abort();
+        resolve();
+      });
+    }
+  });
+  const server = await startServer({
+    dataDir: options.dataDir,
+    datastoreEndpoint: options.datastoreEndpoint,
+    datastoreCAFile: options.datastoreCafile,
+    datastoreCertFile: options.datastoreCertfile,
+    datastoreKeyFile: options.datastoreKeyfile,
+    bindAddress: options.bindAddress,
+    httpsPort: options.httpsListenPort,
+    advertiseAddress: options.advertiseAddress,
+    tlsSans: options.tlsSan,
+    serviceCIDR: options.serviceCidr,
+    serviceNodePortRange: options.serviceNodePortRange,
+    kubeconfigPath: options.writeKubeconfig,
+    kubeconfigMode: options.writeKubeconfigMode,
+    token: secretOf(options.token, options.tokenFile, "token"),
+    agentToken: secretOf(options.agentToken, options.agentTokenFile, "agent-token"),
+    controllers: (deps) =>
+      defaultControllers(deps, {
+        clusterCidr: options.clusterCidr,
+        files: { dataDir: options.dataDir, disabled: options.disable, log: (line) => log.warn(line) },
+      }),
+    log: (line) => log.info(line),
+    signal: abort.signal,
+  });
+  const simulated = options.simulatedNodes > 0
+    ? await startSimulatedNodes({
+      client: new ApiClient(inProcessTransport(server.router), server.registry),
+      count: options.simulatedNodes,
+      signal: abort.signal,
+    })
+    : undefined;
+  if (simulated) log.info(`${simulated.names.length} simulated nodes registered`);
+  await stopping;
+  log.info("Shutting down");
+  await simulated?.stopped;
+  await server.stop();
+}
+
+function checkConfigCommand(): Command {
+  return new Command("check-config")
+    .description("Run config check")
+    .helpOption("-h, --help", "show help")
+    .configureHelp({ formatHelp: k3sHelp })
+    .action(() => {
+      const { text, failures } = renderCheckConfig(checkConfig());
+      process.stdout.write(text);
+      process.exitCode = failures > 0 ? 1 : 0;
+    });
 }
 
 /** Build the command tree (exported so tests can drive it without a process). */
 export function buildCli(): Command {
   const program = new Command("k3s")
-    .description("Lightweight Kubernetes, in TypeScript")
-    .version(`k3s version ${K3S_VERSION}\nkubernetes version ${KUBERNETES_VERSION}`, "-v, --version")
-    .showHelpAfterError();
-
-  program.command("server")
-    .description("Run management server")
-    .addOption(
-      new Option("-d, --data-dir <dir>", "Folder to hold state").env("K3S_DATA_DIR").default(defaultDataDir()),
-    )
-    .addOption(
-      new Option(
-        "--datastore-endpoint <endpoint>",
-        "Specify etcd, MySQL, Postgres, or SQLite (default) data source name",
-      ).env("K3S_DATASTORE_ENDPOINT"),
-    )
-    .addOption(
-      new Option(
-        "--datastore-cafile <file>",
-        "TLS Certificate Authority file used to secure datastore backend communication",
-      ).env("K3S_DATASTORE_CAFILE"),
-    )
-    .addOption(
-      new Option("--datastore-certfile <file>", "TLS certification file used to secure datastore backend communication")
-        .env("K3S_DATASTORE_CERTFILE"),
-    )
-    .addOption(
-      new Option("--datastore-keyfile <file>", "TLS key file used to secure datastore backend communication").env(
-        "K3S_DATASTORE_KEYFILE",
-      ),
-    )
-    .addOption(new Option("--bind-address <ip>", "k3s bind address").default("0.0.0.0"))
-    .addOption(new Option("--https-listen-port <port>", "HTTPS listen port").default(6443).argParser(port))
-    .addOption(
-      new Option("--advertise-address <ip>", "IPv4 address that apiserver uses to advertise to members of the cluster"),
-    )
-    .addOption(
-      new Option(
-        "--tls-san <value>",
-        "Add additional hostnames or IPv4/IPv6 addresses as Subject Alternative Names on the server TLS cert",
-      ).argParser(collect).default([]),
-    )
-    .addOption(
-      new Option("--cluster-cidr <cidr>", "IPv4 network CIDR to use for pod IPs").default("10.42.0.0/16")
-        .argParser(ipv4Cidr),
-    )
-    .addOption(
-      new Option("--service-cidr <cidr>", "IPv4 network CIDR to use for service IPs").default("10.43.0.0/16")
-        .argParser(ipv4Cidr),
-    )
-    .addOption(
-      new Option("--service-node-port-range <range>", "Port range to reserve for services with NodePort visibility")
-        .default("30000-32767"),
-    )
-    .addOption(
-      new Option("-o, --write-kubeconfig <file>", "Write kubeconfig for admin client to this file").env(
-        "K3S_KUBECONFIG_OUTPUT",
-      ).default(defaultKubeconfigPath()),
-    )
-    .addOption(
-      new Option("--write-kubeconfig-mode <mode>", "Write kubeconfig with this mode").env("K3S_KUBECONFIG_MODE"),
-    )
-    .addOption(new Option("--disable-agent", "Do not run a local agent and register a local kubelet"))
-    .addOption(
-      new Option("--simulated-nodes <N>", "Register N simulated nodes that run pods without containers (for testing)")
-        .default(0).argParser(count),
-    )
-    .action(async (options) => {
-      const abort = new AbortController();
-      const stopping = new Promise<void>((resolve) => {
-        for (const signal of ["SIGINT", "SIGTERM"] as const) {
-          process.once(signal, () => {
-            abort.abort();
-            resolve();
-          });
-        }
-      });
-      const server = await startServer({
-        dataDir: options.dataDir,
-        datastoreEndpoint: options.datastoreEndpoint,
-        datastoreCAFile: options.datastoreCafile,
-        datastoreCertFile: options.datastoreCertfile,
-        datastoreKeyFile: options.datastoreKeyfile,
-        bindAddress: options.bindAddress,
-        httpsPort: options.httpsListenPort,
-        advertiseAddress: options.advertiseAddress,
-        tlsSans: options.tlsSan.flatMap((s: string) => s.split(",")).filter(Boolean),
-        serviceCIDR: options.serviceCidr,
-        serviceNodePortRange: options.serviceNodePortRange,
-        kubeconfigPath: options.writeKubeconfig,
-        kubeconfigMode: options.writeKubeconfigMode,
-        controllers: (deps) => defaultControllers(deps, { clusterCidr: options.clusterCidr }),
-        signal: abort.signal,
-      });
-      const simulated = options.simulatedNodes > 0
-        ? await startSimulatedNodes({
-          client: new ApiClient(inProcessTransport(server.router), server.registry),
-          count: options.simulatedNodes,
-          signal: abort.signal,
-        })
-        : undefined;
-      if (simulated) console.log(`${simulated.names.length} simulated nodes registered`);
-      await stopping;
-      console.log("Shutting down");
-      await simulated?.stopped;
-      await server.stop();
-    });
-
+    .description("Kubernetes, but small and simple")
+    .option("--debug", "(logging) Turn on debug logs")
+    .helpOption("-h, --help", "show help")
+    .version(versionText(), "-v, --version", "print the version")
+    .helpCommand("help [command]", "Shows a list of commands or help for one command")
+    .enablePositionalOptions()
+    .configureHelp({ formatHelp: k3sHelp })
+    .showHelpAfterError("Run 'k3s --help' for usage.");
+  program.addCommand(new FlagCommand("server", "Run management server", SERVER_FLAGS).action(runServer));
+  program.addCommand(
+    new FlagCommand("agent", "Run node agent", AGENT_FLAGS).action(() => {
+      throw new CliError("not supported yet: k3s agent (the node agent arrives with its own issue)");
+    }),
+  );
+  program.addCommand(kubectlCommand());
+  program.addCommand(unsupportedCommand("crictl", "Run crictl"));
+  program.addCommand(unsupportedCommand("ctr", "Run ctr"));
+  program.addCommand(checkConfigCommand());
+  program.addCommand(tokenCommand());
+  // secrets-encrypt and certificate go here, in K3s's order.
+  program.addCommand(unsupportedCommand("etcd-snapshot", "Manage etcd snapshots"));
+  program.addCommand(completionCommand());
   return program;
 }
 
 if (import.meta.main) {
   try {
-    await buildCli().parseAsync(process.argv);
+    if (multicallName(process.argv0) === "kubectl") process.exitCode = await runKubectl(process.argv.slice(2));
+    else await buildCli().parseAsync(process.argv);
   } catch (error) {
-    if (error instanceof EndpointError || error instanceof StoreError) {
+    if (error instanceof CliError || error instanceof EndpointError || error instanceof StoreError) {
       console.error(`k3s: ${error.message}`);
       process.exit(1);
     }

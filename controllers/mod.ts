@@ -6,6 +6,10 @@
 import type { Client } from "../core/client/mod.ts";
 import type { Controller, Manager } from "../core/operator/mod.ts";
 import type { Registry } from "../core/registry/registry.ts";
+import { join } from "node:path";
+import { addonController, type AddonSettings } from "./addon/mod.ts";
+import { bootstrapTokenCleaner } from "./bootstrap_token_cleaner/mod.ts";
+import { clusterRoleAggregationController } from "./clusterrole_aggregation/mod.ts";
 import { cronJobController } from "./cronjob/mod.ts";
 import { daemonSetController } from "./daemonset/mod.ts";
 import { deploymentController } from "./deployment/mod.ts";
@@ -20,6 +24,7 @@ import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
 import { schedulerController } from "./scheduler/mod.ts";
 import { serviceAccountController } from "./serviceaccount/mod.ts";
+import { serviceAccountTokenController } from "./serviceaccount_token/mod.ts";
 import { statefulSetController } from "./statefulset/mod.ts";
 import { ttlAfterFinishedController } from "./ttl_after_finished/mod.ts";
 
@@ -34,6 +39,12 @@ export interface ControllerDeps {
 export interface ControllerSettings {
   /** `--cluster-cidr`: the range node IPAM carves each node's podCIDR from. */
   clusterCidr?: string;
+  /**
+   * The server's `--data-dir`, `--disable` and where manifest failures are logged: the Addon controller (the
+   * manifests directory) and the legacy service-account token controller (the signing key) need its files, and
+   * run only when it is given.
+   */
+  files?: AddonSettings;
 }
 
 /**
@@ -63,5 +74,19 @@ export function defaultControllers(deps: ControllerDeps, settings: ControllerSet
     serviceAccountController(deps),
     nodeIpamController(deps, { clusterCidr: settings.clusterCidr }),
     schedulerController(deps),
+    clusterRoleAggregationController(deps),
+    bootstrapTokenCleaner(deps),
+    ...(settings.files ? filesControllers(deps, settings.files) : []),
+  ];
+}
+
+function filesControllers(deps: ControllerDeps, files: AddonSettings): Controller[] {
+  const tls = join(files.dataDir, "server", "tls");
+  return [
+    addonController(deps, files),
+    serviceAccountTokenController(deps, {
+      serviceAccountKeyFile: join(tls, "service.key"),
+      rootCAFile: join(tls, "server-ca.crt"),
+    }),
   ];
 }

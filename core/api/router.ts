@@ -23,6 +23,8 @@ import {
   StatusError,
 } from "./status.ts";
 import type { KubeObject } from "./storage.ts";
+import { type Attributes, requestAttributes } from "../auth/authorization/attributes.ts";
+import { withRequest } from "../auth/authorization/context.ts";
 
 /** Who is asking (from the client certificate or token). */
 export interface UserInfo {
@@ -119,6 +121,17 @@ export type VirtualHandler = (
   user: UserInfo,
 ) => Promise<KubeObject | undefined> | KubeObject | undefined;
 
+/**
+ * What the router asks before serving (kube-apiserver's authorization filter) and of requests whose object the write
+ * strategy never sees (admission of deletes, evictions and token requests).
+ */
+export interface RequestAuthorization {
+  /** Throws the 403 Status unless `attributes` are allowed. */
+  authorize(attributes: Attributes): Promise<void>;
+  /** Throws when admission refuses a delete or a POST to a subresource with `body`. */
+  admitRequest(attributes: Attributes, body: unknown): Promise<void>;
+}
+
 /** Subresources answered by the objects they belong to. */
 const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "finalize"]);
 
@@ -127,7 +140,7 @@ const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "
  *
  * @example
  * ```ts
- * const router = new ApiRouter(registry, rest, [reviews, tokenRequests]);
+ * const router = new ApiRouter(registry, rest, [reviews, tokenRequests], authorization);
  * const response = await router.handle(request, user);
  * ```
  */
@@ -136,13 +149,21 @@ export class ApiRouter {
     private readonly resolver: ResourceResolver,
     private readonly rest: Rest,
     private readonly virtual: VirtualHandler[] = [],
+    /** Without one every request is served (REST-layer tests); the server always passes one. */
+    private readonly authorization?: RequestAuthorization,
   ) {}
 
   /** Serve `request`; `signal` ends a watch when the client goes away. */
   async handle(request: Request, user: UserInfo, signal: AbortSignal = request.signal): Promise<Response> {
     const warnings: string[] = [];
     try {
-      const response = await this.#handle(request, user, signal, warnings);
+      // Authorization comes before routing, as in kube-apiserver: a refused user learns nothing of what exists.
+      const attributes = requestAttributes(user, request.method, new URL(request.url));
+      await this.authorization?.authorize(attributes);
+      const response = await withRequest(
+        attributes,
+        () => this.#handle(request, user, signal, warnings, attributes),
+      );
       // kube-apiserver's warning headers: code 299, no agent, the text quoted.
       for (const warning of warnings) response.headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
       return response;
@@ -151,7 +172,13 @@ export class ApiRouter {
     }
   }
 
-  async #handle(request: Request, user: UserInfo, signal: AbortSignal, warnings: string[]): Promise<Response> {
+  async #handle(
+    request: Request,
+    user: UserInfo,
+    signal: AbortSignal,
+    warnings: string[],
+    attributes: Attributes,
+  ): Promise<Response> {
     const url = new URL(request.url);
     const query = url.searchParams;
     const path = parseResourcePath(this.resolver, url.pathname);
@@ -161,7 +188,9 @@ export class ApiRouter {
     if (subresource && !STORED_SUBRESOURCES.has(subresource)) {
       if (method !== "POST") return this.#streamingSubresource(path);
       const raw = await readBody(request);
-      const answered = await this.#virtual(path, decodeBody(raw, request.headers.get("content-type")), user);
+      const body = decodeBody(raw, request.headers.get("content-type"));
+      await this.authorization?.admitRequest(attributes, body);
+      const answered = await this.#virtual(path, body, user);
       return answered ? jsonResponse(answered, 201) : this.#streamingSubresource(path);
     }
     if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
@@ -204,6 +233,7 @@ export class ApiRouter {
           );
         }
         if (name && subresource === "eviction") {
+          await this.authorization?.admitRequest(attributes, body);
           await this.rest.delete(info, namespace, name, {
             ...(body as { deleteOptions?: DeleteOptions })?.deleteOptions,
           });
@@ -258,6 +288,7 @@ export class ApiRouter {
         if (!name) {
           return jsonResponse(await this.rest.deleteCollection(info, namespace, { ...options, ...listOptions(query) }));
         }
+        await this.authorization?.admitRequest(attributes, body);
         const deleted = await this.rest.delete(info, namespace, name, options);
         // Still there (finalizers): show it; gone: the success Status kube-apiserver sends.
         if (deleted.metadata?.deletionTimestamp && !options.dryRun) return jsonResponse(deleted);

@@ -1,6 +1,7 @@
 /**
- * The HTTPS front door: `node:https` with client certificates requested, hono routing, and the
- * unauthenticated endpoints K3s keeps (`/cacerts`, `/ping`). HTTP/1.1 only (see DESIGN: Deno's HTTP/2
+ * The HTTPS front door: `node:https` with client certificates requested, hono routing, every request
+ * authenticated (client certificate or bearer token) but the unauthenticated endpoints K3s keeps
+ * (`/cacerts`, `/ping`). HTTP/1.1 only (see DESIGN: Deno's HTTP/2
  * server can abort the process).
  *
  * @module
@@ -12,6 +13,8 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { errorResponse, jsonResponse, type UserInfo } from "../api/router.ts";
 import { pathNotFound, unauthorized } from "../api/status.ts";
+import type { Authenticator, VerifiedCertificate } from "../auth/authentication/authenticator.ts";
+import { isVersion1, version1Refusal } from "../auth/authentication/x509.ts";
 
 /** Certificates the server presents and trusts (PEM). */
 export interface ServingCertificates {
@@ -35,7 +38,11 @@ export interface HttpsOptions {
   port: number;
   bindAddress: string;
   certificates: ServingCertificates;
+  /** Names the user behind each request (see core/auth/authentication); undefined answers 401. */
+  authenticate: Authenticator;
   handler: Handler;
+  /** Why a client certificate was refused, when the reason is worth telling the operator. */
+  log?: (line: string) => void;
 }
 
 /** A listening HTTPS server. */
@@ -45,29 +52,40 @@ export interface HttpsServer {
 }
 
 /**
- * The identity a verified client certificate carries: CN is the user, each O a group.
+ * The subject of the client certificate when it chains to the client CA and is within its validity
+ * (TLS verifies it); an expired certificate, one from another CA, or a version 1 certificate that Deno's
+ * TLS cannot judge (logged with `log`) counts as none.
  *
  * @example
  * ```ts
- * userFromCertificate(socket); // { username: "system:admin", groups: ["system:masters", "system:authenticated"] }
+ * verifiedCertificate(socket, log); // { commonName: "system:admin", organizations: ["system:masters"] }
  * ```
  */
-export function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
-  if (!socket.authorized) return undefined;
-  const subject = socket.getPeerCertificate()?.subject;
-  if (!subject?.CN) return undefined;
+export function verifiedCertificate(
+  socket: TLSSocket,
+  log?: (line: string) => void,
+): VerifiedCertificate | undefined {
+  const peer = socket.getPeerCertificate(true);
+  if (!peer?.subject) return undefined;
+  if (!socket.authorized) {
+    if (peer.raw && isVersion1(peer.raw)) log?.(version1Refusal(peer.subject.CN as string | undefined));
+    return undefined;
+  }
+  const subject = peer.subject;
   const o = subject.O as string | string[] | undefined;
-  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-  return { username: String(subject.CN), groups: [...groups, "system:authenticated"] };
+  return {
+    commonName: subject.CN ? String(subject.CN) : undefined,
+    organizations: o === undefined ? [] : Array.isArray(o) ? o : [o],
+  };
 }
 
 /**
- * Listen with TLS and serve `handler` to clients with a valid certificate; everyone else gets 401,
- * except `/cacerts` and `/ping`.
+ * Listen with TLS and serve `handler` to the users `authenticate` names; everyone else gets 401,
+ * except on `/cacerts` and `/ping`.
  *
  * @example
  * ```ts
- * const server = await startHttps({ port: 6443, bindAddress: "0.0.0.0", certificates, handler });
+ * const server = await startHttps({ port: 6443, bindAddress: "0.0.0.0", certificates, authenticate, handler });
  * ```
  */
 export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
@@ -76,11 +94,13 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
   app.get("/ping", () => new Response("pong", { headers: { "content-type": "text/plain" } }));
   app.all("*", async (c) => {
     try {
-      const user = userFromCertificate(c.env.incoming.socket as TLSSocket);
+      const request = c.req.raw;
+      const certificate = verifiedCertificate(c.env.incoming.socket as TLSSocket, options.log);
+      const user = await options.authenticate({ headers: request.headers, certificate });
       if (!user) return jsonResponse(unauthorized().status, 401);
       const closed = new AbortController();
       c.env.outgoing.once("close", () => closed.abort());
-      const response = await options.handler(c.req.raw, user, closed.signal);
+      const response = await options.handler(request, user, closed.signal);
       return response ?? errorResponse(pathNotFound());
     } catch (error) {
       return errorResponse(error);

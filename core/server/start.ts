@@ -11,12 +11,20 @@ import { openStore, parseEndpoint, redact, startCompactor, type Store } from "..
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
 import { ensureServerCertificates } from "../pki/mod.ts";
 import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
-import { type Controller, leaseClientFor, listWatcherFor, Manager, renderMetrics } from "../operator/mod.ts";
+import {
+  type Controller,
+  type Informer,
+  leaseClientFor,
+  listWatcherFor,
+  Manager,
+  renderMetrics,
+} from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
 import { ApiRouter } from "../api/router.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
 import { apiExtensionsControllers, CustomResources, CustomResourceStrategy } from "../apiextensions/mod.ts";
-import { virtualResources } from "../api/virtual.ts";
+import { Authorization, authorizingHandler } from "../auth/authorization/mod.ts";
+import { reconcileBootstrapPolicy } from "../auth/rbac/policy/reconcile.ts";
 import { Registry } from "../registry/registry.ts";
 import { OpenAPI } from "../openapi/openapi.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
@@ -24,6 +32,9 @@ import { discoveryEndpoint } from "./discovery_endpoints.ts";
 import { startHttps } from "./https.ts";
 import { sqlitePath } from "./paths.ts";
 import { systemEndpoint } from "./system_endpoints.ts";
+import { ensureServerToken } from "../auth/server_token.ts";
+import { ensureServiceAccountKey, tokenRequestHandler } from "../auth/serviceaccount/mod.ts";
+import { serverAuthenticator } from "../auth/authentication/mod.ts";
 
 /** What `k3s server` is told. */
 export interface ServerOptions {
@@ -49,6 +60,10 @@ export interface ServerOptions {
   kubeconfigPath: string;
   /** `--write-kubeconfig-mode` (default 0600). */
   kubeconfigMode?: string;
+  /** `--token` / `K3S_TOKEN`: the server password, or a full `K10<ca hash>::server:<password>` token. */
+  token?: string;
+  /** `--agent-token` / `K3S_AGENT_TOKEN`: a password that joins agents only. */
+  agentToken?: string;
   /** The controllers to run under leader election (cli.ts passes the always-on ones). */
   controllers?: (deps: { client: Client; registry: Registry; manager: Manager }) => Controller[];
   /** Progress and status lines (default: the console). */
@@ -115,6 +130,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       serviceCIDR,
       log: (line) => log(`Certificates: ${line}`),
     });
+    await ensureServerToken({ dataDir: options.dataDir, token: options.token, agentToken: options.agentToken });
+    log(`Node token is available at ${options.dataDir}/server/token`);
+    const serviceAccountKeys = await ensureServiceAccountKey(options.dataDir);
     const registry = new Registry();
     const openapi = new OpenAPI();
     const crds = new CustomResources();
@@ -122,8 +140,13 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       new BuiltinStrategy(store, { serviceCIDR, nodePortRange: options.serviceNodePortRange }),
       crds,
     );
-    const rest = new Rest(store, strategy);
-    const router = new ApiRouter(registry, rest, [virtualResources]);
+    // Authorization reads roles, bindings and pods from the manager's shared caches.
+    const authorization = new Authorization((kind): Informer => manager.informer(kind));
+    const rest = new Rest(store, authorization.admitting(strategy));
+    const router = new ApiRouter(registry, rest, [
+      authorization.reviews,
+      tokenRequestHandler((): Client => client, { keys: serviceAccountKeys }),
+    ], authorization);
     const client = new ApiClient(inProcessTransport(router), registry);
     const manager = new Manager({
       source: (kind) => listWatcherFor(client, kind),
@@ -137,6 +160,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       },
     });
     const https = await startHttps({
+      log,
       port: options.httpsPort ?? 6443,
       bindAddress: options.bindAddress ?? "0.0.0.0",
       certificates: {
@@ -145,7 +169,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         clientCA: pki.clientCA.certPem,
         serverCA: pki.serverCA.certPem,
       },
-      handler: async (request, user, signal) => {
+      authenticate: serverAuthenticator({ client, serviceAccountKeys }),
+      handler: authorizingHandler(authorization, async (request, user, signal) => {
         const url = new URL(request.url);
         if (url.pathname === "/metrics") {
           return new Response(renderMetrics(manager.running), {
@@ -157,10 +182,16 @@ export async function startServer(options: ServerOptions): Promise<Server> {
           (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
             ? await router.handle(request, user, signal)
             : undefined);
-      },
+      }),
     });
     const advertise = options.advertiseAddress ?? firstIPv4();
     await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
+    const policy = await reconcileBootstrapPolicy(client);
+    if (policy.created.length || policy.updated.length) {
+      log(
+        `RBAC bootstrap policy: created ${policy.created.length}, updated ${policy.updated.length} roles and bindings`,
+      );
+    }
     const apiExtensions = apiExtensionsControllers({ client, registry, manager, openapi, crds });
     for (const c of apiExtensions.controllers) manager.add(c);
     for (const c of options.controllers?.({ client, registry, manager }) ?? []) manager.add(c);

@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   datastore: () => import("./datastore.ts"),
   api: () => import("./api.ts"),
   scale: () => import("./scale.ts"),
+  startup: () => import("./startup.ts"),
 };
 
 const name = Deno.args[0];

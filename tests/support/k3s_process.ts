@@ -38,18 +38,22 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Start `scripts/k3s server` and wait for its ready line.
+ * Start `scripts/k3s server` (or `command` then `server`, e.g. the bundle under Node) and wait for its ready line.
  *
  * ```ts
  * const server = await startK3sServer({ args: ["--datastore-endpoint", pg.endpoint] });
  * ```
  */
-export async function startK3sServer(options: { args?: string[]; dataDir?: string } = {}): Promise<K3sProcess> {
+export async function startK3sServer(
+  options: { args?: string[]; dataDir?: string; command?: string[] } = {},
+): Promise<K3sProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "k3s-server-"));
   const kubeconfig = join(dataDir, "k3s.yaml");
   const port = await freePort();
-  const child = new Deno.Command(join(root, "scripts/k3s"), {
+  const [program, ...prefix] = options.command ?? [join(root, "scripts/k3s")];
+  const child = new Deno.Command(program, {
     args: [
+      ...prefix,
       "server",
       "--data-dir",
       dataDir,
