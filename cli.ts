@@ -13,7 +13,7 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { defaultControllers } from "./controllers/mod.ts";
-import { stageManifests, validateDisable } from "./controllers/addon/mod.ts";
+import { manifestsDir, stageManifests, validateDisable } from "./controllers/addon/mod.ts";
 import { ApiClient, inProcessTransport } from "./core/client/mod.ts";
 import { FlagCommand } from "./core/cli/command.ts";
 import { completionCommand } from "./core/cli/completion.ts";
@@ -63,6 +63,8 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   }
   if (options.disable.length > 0) log.debug("Packaged components disabled", { disable: options.disable.join(",") });
   for (const path of await stageManifests(options.dataDir, options.disable)) log.info(`Writing manifest: ${path}`);
+  const disabled = options.disable.length ? ` (disabled: ${options.disable.join(", ")})` : "";
+  log.info(`Addons: applying the manifests in ${manifestsDir(options.dataDir)}${disabled}`);
   const abort = new AbortController();
   const stopping = new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -184,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
             : undefined);
       }),
     });
+    log(`Kubernetes API listening on https://${options.bindAddress ?? "0.0.0.0"}:${https.port}`);
     const advertise = options.advertiseAddress ?? firstIPv4();
     await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
     const policy = await reconcileBootstrapPolicy(client);
@@ -194,9 +195,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     }
     const apiExtensions = apiExtensionsControllers({ client, registry, manager, openapi, crds });
     for (const c of apiExtensions.controllers) manager.add(c);
-    for (const c of options.controllers?.({ client, registry, manager }) ?? []) manager.add(c);
+    const controllers = options.controllers?.({ client, registry, manager }) ?? [];
+    for (const c of controllers) manager.add(c);
     const stopControllers = new AbortController();
     const controllersDone = manager.start(stopControllers.signal);
+    log(
+      `Controllers: ${apiExtensions.controllers.length + controllers.length} registered, run by the leader of ` +
+        "kube-system/k3s",
+    );
     // Like kube-apiserver's CRD informer post-start hook: ready only once stored CRDs are served.
     await apiExtensions.ready();
     const host = options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1";
