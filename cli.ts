@@ -63,8 +63,6 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   }
   if (options.disable.length > 0) log.debug("Packaged components disabled", { disable: options.disable.join(",") });
   for (const path of await stageManifests(options.dataDir, options.disable)) log.info(`Writing manifest: ${path}`);
-  const disabled = options.disable.length ? ` (disabled: ${options.disable.join(", ")})` : "";
-  log.info(`Addons: applying the manifests in ${manifestsDir(options.dataDir)}${disabled}`);
   const abort = new AbortController();
   const stopping = new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -98,6 +96,8 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     log: (line) => log.info(line),
     signal: abort.signal,
   });
+  const disabled = options.disable.length ? ` (disabled: ${options.disable.join(", ")})` : "";
+  log.info(`Addons: applying the manifests in ${manifestsDir(options.dataDir)}${disabled}`);
   const simulated = options.simulatedNodes > 0
     ? await startSimulatedNodes({
       client: new ApiClient(inProcessTransport(server.router), server.registry),

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "./run.ts";
+import { V8_FLAGS } from "./v8_flags.ts";
 import type { Target } from "./targets.ts";
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -50,6 +51,7 @@ export async function denoCompile(bundle: string, target: Target, out: string): 
     "--quiet",
     "--no-config",
     "-A",
+    `--v8-flags=${V8_FLAGS.join(",")}`,
     "--target",
     target.denoTarget,
     "-o",

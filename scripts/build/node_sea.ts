@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "./run.ts";
+import { V8_FLAGS } from "./v8_flags.ts";
 
 /**
  * Builds the SEA `out` from `bundle` on the Node runtime `executable`, running `builder` (a Node 26 this
@@ -32,6 +33,7 @@ export async function buildSea(bundle: string, builder: string, executable: stri
         disableExperimentalSEAWarning: true,
         useCodeCache: false,
         useSnapshot: false,
+        execArgv: V8_FLAGS,
       }),
     );
     await run(builder, ["--build-sea", config]);
