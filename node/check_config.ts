@@ -13,12 +13,12 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { release as kernelRelease } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { gunzipSync } from "node:zlib";
-import { lookPath } from "../core/cli/lookpath.ts";
+import { executable, lookPath } from "../core/cli/lookpath.ts";
 
 /** One line of the report. `fail` is a requirement that is not met; `warn` an optional one. */
 export interface CheckResult {
@@ -265,15 +265,6 @@ function checkPrograms(machine: Machine): CheckResult[] {
     );
   }
   return results;
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function checkCniPlugins(machine: Machine): CheckResult[] {

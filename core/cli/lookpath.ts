@@ -18,7 +18,14 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-function executable(path: string): boolean {
+/**
+ * Whether `path` is a regular file this process may execute.
+ *
+ * ```ts
+ * executable("/usr/bin/runc"); // true where runc is installed
+ * ```
+ */
+export function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();

@@ -20,8 +20,16 @@ export interface NumberValue {
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_INT64 = (1n << 63n) - 1n;
 
-/** Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit). */
-function underscoreOK(s: string): boolean {
+/**
+ * Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit); Sprig's
+ * strconv uses it too.
+ *
+ * ```ts
+ * underscoreOK("1_000"); // true
+ * underscoreOK("1__0"); // false
+ * ```
+ */
+export function underscoreOK(s: string): boolean {
   let saw = "^";
   let i = 0;
   if (s[0] === "-" || s[0] === "+") s = s.slice(1);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { underscoreOK } from "../gotemplate/number.ts";
 import { quote } from "../gotemplate/quote.ts";
 
 /** A Go `*strconv.NumError`: which function failed on which input, and why. */
@@ -20,34 +21,6 @@ export interface Parsed<T> {
 }
 
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-/** Go's `underscoreOK`: `_` only between digits, and only in base-prefixed numbers. */
-function underscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1])) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
 
 /**
  * Go's `strconv.ParseUint(s, base, bitSize)`; base 0 reads `0x`, `0o`, `0b` and a leading `0` (octal) prefixes
