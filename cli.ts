@@ -27,6 +27,9 @@ import { createLogger, type Logger } from "./core/cli/log.ts";
 import { unsupportedCommand } from "./core/cli/unsupported.ts";
 import { startServer } from "./core/server/start.ts";
 import { tokenCommand } from "./core/auth/bootstrap/cli.ts";
+import { helmController } from "./addons/helm-controller/mod.ts";
+import { secretsEncryptCommand } from "./core/encryption/mod.ts";
+import { certificateCommand } from "./core/pki/cli.ts";
 import { versionText } from "./core/version.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
@@ -86,13 +89,23 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     serviceNodePortRange: options.serviceNodePortRange,
     kubeconfigPath: options.writeKubeconfig,
     kubeconfigMode: options.writeKubeconfigMode,
+    secretsEncryption: options.secretsEncryption,
     token: secretOf(options.token, options.tokenFile, "token"),
     agentToken: secretOf(options.agentToken, options.agentTokenFile, "agent-token"),
-    controllers: (deps) =>
-      defaultControllers(deps, {
+    controllers: (deps) => [
+      ...defaultControllers(deps, {
         clusterCidr: options.clusterCidr,
-        files: { dataDir: options.dataDir, disabled: options.disable, log: (line) => log.warn(line) },
+        files: {
+          dataDir: options.dataDir,
+          disabled: options.disable,
+          log: (line) => log.warn(line),
+          apiServerSANs: { tlsSans: options.tlsSan, serviceCIDR: options.serviceCidr },
+        },
       }),
+      ...(options.disableHelmController
+        ? []
+        : [helmController(deps, { dataDir: options.dataDir, log: (line) => log.warn(line) })]),
+    ],
     log: (line) => log.info(line),
     signal: abort.signal,
   });
@@ -146,8 +159,9 @@ export function buildCli(): Command {
   program.addCommand(unsupportedCommand("ctr", "Run ctr"));
   program.addCommand(checkConfigCommand());
   program.addCommand(tokenCommand());
-  // secrets-encrypt and certificate go here, in K3s's order.
   program.addCommand(unsupportedCommand("etcd-snapshot", "Manage etcd snapshots"));
+  program.addCommand(secretsEncryptCommand());
+  program.addCommand(certificateCommand());
   program.addCommand(completionCommand());
   return program;
 }

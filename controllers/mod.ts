@@ -9,6 +9,8 @@ import type { Registry } from "../core/registry/registry.ts";
 import { join } from "node:path";
 import { addonController, type AddonSettings } from "./addon/mod.ts";
 import { bootstrapTokenCleaner } from "./bootstrap_token_cleaner/mod.ts";
+import { certificateController } from "./certificates/mod.ts";
+import type { APIServerSANOptions, DynamicListener } from "../core/pki/mod.ts";
 import { clusterRoleAggregationController } from "./clusterrole_aggregation/mod.ts";
 import { cronJobController } from "./cronjob/mod.ts";
 import { daemonSetController } from "./daemonset/mod.ts";
@@ -33,6 +35,14 @@ export interface ControllerDeps {
   client: Client;
   registry: Registry;
   manager: Manager;
+  /** The API port's certificate, which the certificate controller renews and extends with new names. */
+  serving?: DynamicListener;
+}
+
+/** What the controllers that work on the server's files are told. */
+export interface ServerFiles extends AddonSettings {
+  /** The names the API server's certificate must carry (`--tls-san`, `--service-cidr`). */
+  apiServerSANs?: APIServerSANOptions;
 }
 
 /** Cluster-wide settings some controllers take from the server's flags. */
@@ -44,7 +54,7 @@ export interface ControllerSettings {
    * manifests directory) and the legacy service-account token controller (the signing key) need its files, and
    * run only when it is given.
    */
-  files?: AddonSettings;
+  files?: ServerFiles;
 }
 
 /**
@@ -80,10 +90,12 @@ export function defaultControllers(deps: ControllerDeps, settings: ControllerSet
   ];
 }
 
-function filesControllers(deps: ControllerDeps, files: AddonSettings): Controller[] {
+function filesControllers(deps: ControllerDeps, files: ServerFiles): Controller[] {
   const tls = join(files.dataDir, "server", "tls");
+  const { dataDir, apiServerSANs } = files;
   return [
     addonController(deps, files),
+    ...(deps.serving ? [certificateController(deps, { dataDir, apiServerSANs, listener: deps.serving })] : []),
     serviceAccountTokenController(deps, {
       serviceAccountKeyFile: join(tls, "service.key"),
       rootCAFile: join(tls, "server-ca.crt"),

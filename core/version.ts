@@ -6,7 +6,7 @@
 import process from "node:process";
 
 /** The Kubernetes version whose API is served (kubectl's dispatcher picks its client by the minor). */
-export const KUBERNETES_VERSION = "v1.32.4";
+export const KUBERNETES_VERSION = "v1.32.5";
 
 /** This program's release, in K3s's style. */
 export const K3S_VERSION = `${KUBERNETES_VERSION}+k3sts1`;
@@ -22,7 +22,7 @@ export const GIT_COMMIT: string = "dev";
  *
  * ```ts
  * versionText();
- * // "k3s version v1.32.4+k3sts1 (1a2b3c4d)\nnode version v26.12.1"
+ * // "k3s version v1.32.5+k3sts1 (1a2b3c4d)\nnode version v26.12.1"
  * ```
  */
 export function versionText(): string {

@@ -26,10 +26,10 @@ export interface CertificateInfo {
 }
 
 /**
- * Days before expiry at which K3s renews leaf certificates on start (`CertificateRenewDays`: 90 up
- * to v1.32.4, the version this project reports; 120 from v1.32.5).
+ * Days before expiry at which K3s renews leaf certificates (`CertificateRenewDays`: 120 from v1.32.5,
+ * the release this project reports; 90 before).
  */
-export const RENEW_DAYS = 90;
+export const RENEW_DAYS = 120;
 
 const DAY_MS = 86_400_000;
 

@@ -47,6 +47,25 @@ export {
   type SubjectAltNames,
 } from "./sans.ts";
 export {
+  addCN,
+  CN_PREFIX,
+  cnAnnotationKey,
+  FINGERPRINT,
+  isValidTLSSecret,
+  mergeSecrets,
+  secretCNs,
+  secretKeyPair,
+  type TLSSecret,
+} from "./dynamic_cert.ts";
+export {
+  DYNAMIC_CERT_FILE,
+  DYNAMIC_CERT_REGENERATE_FILE,
+  DynamicListener,
+  type DynamicListenerOptions,
+  type ServingKeyPair,
+} from "./dynamic_listener.ts";
+export { ALL_SERVICES, CERTIFICATE_AUTHORITY, filesForServices, isValidService } from "./services.ts";
+export {
   ADMIN_SPEC,
   ensureServerCertificates,
   type ServerCertificateOptions,

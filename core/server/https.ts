@@ -9,10 +9,11 @@
 import { type HttpBindings, serve } from "@hono/node-server";
 import { Hono } from "hono";
 import https from "node:https";
-import type { AddressInfo } from "node:net";
-import type { TLSSocket } from "node:tls";
+import type { AddressInfo, Socket } from "node:net";
+import { createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
 import { errorResponse, jsonResponse, type UserInfo } from "../api/router.ts";
 import { pathNotFound, unauthorized } from "../api/status.ts";
+import { staticFile } from "./static_files.ts";
 import type { Authenticator, VerifiedCertificate } from "../auth/authentication/authenticator.ts";
 import { isVersion1, version1Refusal } from "../auth/authentication/x509.ts";
 
@@ -33,6 +34,19 @@ export type Handler = (
   signal: AbortSignal,
 ) => Promise<Response | undefined> | Response | undefined;
 
+/**
+ * Sees the names clients reach the server by, so the serving certificate can follow them (K3s's
+ * dynamiclistener, core/pki/dynamic_listener.ts).
+ */
+export interface ServerNameObserver {
+  /** A connection's local address; its TLS handshake waits for this. */
+  accepted(localAddress: string | undefined): Promise<void>;
+  /** A handshake's SNI name; the handshake waits for this. */
+  serverName(name: string): Promise<void>;
+  /** Every request, before authentication. */
+  request(request: Request): void;
+}
+
 /** Options of {@linkcode startHttps}. */
 export interface HttpsOptions {
   port: number;
@@ -41,13 +55,19 @@ export interface HttpsOptions {
   /** Names the user behind each request (see core/auth/authentication); undefined answers 401. */
   authenticate: Authenticator;
   handler: Handler;
+  /** Files served without authentication under `/static/` (K3s's `<data-dir>/server/static`). */
+  staticDir?: string;
   /** Why a client certificate was refused, when the reason is worth telling the operator. */
   log?: (line: string) => void;
+  /** Told of every name clients use, before the certificate is presented (see {@linkcode ServerNameObserver}). */
+  names?: ServerNameObserver;
 }
 
 /** A listening HTTPS server. */
 export interface HttpsServer {
   port: number;
+  /** Serve another certificate from the next handshake on; open connections keep theirs. */
+  updateCertificates(pair: { cert: string; key: string }): void;
   close(): Promise<void>;
 }
 
@@ -90,8 +110,17 @@ export function verifiedCertificate(
  */
 export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  const names = options.names;
+  if (names) {
+    app.use("*", async (c, next) => {
+      names.request(c.req.raw);
+      await next();
+    });
+  }
   app.get("/cacerts", () => new Response(options.certificates.serverCA, { headers: { "content-type": "text/plain" } }));
   app.get("/ping", () => new Response("pong", { headers: { "content-type": "text/plain" } }));
+  const staticDir = options.staticDir;
+  if (staticDir) app.get("/static/*", (c) => staticFile(staticDir, new URL(c.req.url).pathname));
   app.all("*", async (c) => {
     try {
       const request = c.req.raw;
@@ -106,6 +135,9 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       return errorResponse(error);
     }
   });
+  const contextOptions = (pair: { cert: string; key: string }) => ({ ...pair, ca: options.certificates.clientCA });
+  let context: SecureContext = createSecureContext(contextOptions(options.certificates));
+  const noteFailure = (what: string) => (error: unknown) => options.log?.(`Serving certificate for ${what}: ${error}`);
   return new Promise((resolve, reject) => {
     const server = serve({
       fetch: app.fetch,
@@ -118,10 +150,21 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
         ca: options.certificates.clientCA,
         requestCert: true,
         rejectUnauthorized: false,
+        ...(names && {
+          SNICallback: (name: string, done: (error: Error | null, context?: SecureContext) => void) => {
+            (name ? names.serverName(name).catch(noteFailure(name)) : Promise.resolve()).then(() =>
+              done(null, context)
+            );
+          },
+        }),
       },
     }, (info: AddressInfo) => {
       resolve({
         port: info.port,
+        updateCertificates(pair) {
+          context = createSecureContext(contextOptions(pair));
+          (server as unknown as https.Server).setSecureContext(contextOptions(pair));
+        },
         close: () =>
           new Promise<void>((done) => {
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -130,5 +173,18 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       });
     });
     server.once("error", reject);
+    if (names) {
+      // The TLS layer takes each connection only once the certificate covers the address it arrived on.
+      const handOver = server.listeners("connection") as ((socket: Socket) => void)[];
+      server.removeAllListeners("connection");
+      server.on("connection", (socket: Socket) => {
+        const ignore = () => {};
+        socket.on("error", ignore);
+        names.accepted(socket.localAddress).catch(noteFailure(String(socket.localAddress))).then(() => {
+          socket.off("error", ignore);
+          if (!socket.destroyed) { for (const listener of handOver) listener.call(server, socket); }
+        });
+      });
+    }
   });
 }

@@ -6,10 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
-import { ensureServerCertificates } from "../pki/mod.ts";
+import { apiServerSANs, DynamicListener, ensureServerCertificates } from "../pki/mod.ts";
 import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
 import {
   type Controller,
@@ -35,6 +36,7 @@ import { systemEndpoint } from "./system_endpoints.ts";
 import { ensureServerToken } from "../auth/server_token.ts";
 import { ensureServiceAccountKey, tokenRequestHandler } from "../auth/serviceaccount/mod.ts";
 import { serverAuthenticator } from "../auth/authentication/mod.ts";
+import { encryptingStore, encryptionHandler, SecretsEncryption } from "../encryption/mod.ts";
 
 /** What `k3s server` is told. */
 export interface ServerOptions {
@@ -64,8 +66,12 @@ export interface ServerOptions {
   token?: string;
   /** `--agent-token` / `K3S_AGENT_TOKEN`: a password that joins agents only. */
   agentToken?: string;
+  /** `--secrets-encryption`: Secrets encrypted at rest with `<data-dir>/server/cred/encryption-config.json`. */
+  secretsEncryption?: boolean;
   /** The controllers to run under leader election (cli.ts passes the always-on ones). */
-  controllers?: (deps: { client: Client; registry: Registry; manager: Manager }) => Controller[];
+  controllers?: (
+    deps: { client: Client; registry: Registry; manager: Manager; serving: DynamicListener },
+  ) => Controller[];
   /** Progress and status lines (default: the console). */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -130,6 +136,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       serviceCIDR,
       log: (line) => log(`Certificates: ${line}`),
     });
+    const sans = apiServerSANs({ tlsSans: options.tlsSans, serviceCIDR });
+    // The front door serves K3s's dynamic listener certificate, which follows the names clients use.
+    const serving = await DynamicListener.load({
+      dataDir: options.dataDir,
+      ca: pki.serverCA,
+      sans: [...sans.dns, ...sans.ips],
+      log: (line) => log(`Certificates: ${line}`),
+    });
     await ensureServerToken({ dataDir: options.dataDir, token: options.token, agentToken: options.agentToken });
     log(`Node token is available at ${options.dataDir}/server/token`);
     const serviceAccountKeys = await ensureServiceAccountKey(options.dataDir);
@@ -142,7 +156,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     );
     // Authorization reads roles, bindings and pods from the manager's shared caches.
     const authorization = new Authorization((kind): Informer => manager.informer(kind));
-    const rest = new Rest(store, authorization.admitting(strategy));
+    const encryption = await SecretsEncryption.load({
+      dataDir: options.dataDir,
+      enabled: options.secretsEncryption ?? false,
+      store,
+      log: (line) => log(`Secrets encryption: ${line}`),
+    });
+    const apiStore = options.secretsEncryption ? encryptingStore(store, encryption) : store;
+    const encryptionEndpoints = encryptionHandler(encryption);
+    const rest = new Rest(apiStore, authorization.admitting(strategy));
     const router = new ApiRouter(registry, rest, [
       authorization.reviews,
       tokenRequestHandler((): Client => client, { keys: serviceAccountKeys }),
@@ -163,9 +185,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       log,
       port: options.httpsPort ?? 6443,
       bindAddress: options.bindAddress ?? "0.0.0.0",
+      names: serving,
+      staticDir: join(options.dataDir, "server", "static"),
       certificates: {
-        cert: pki.serving.certPem,
-        key: pki.serving.keyPem,
+        cert: serving.keyPair.cert,
+        key: serving.keyPair.key,
         clientCA: pki.clientCA.certPem,
         serverCA: pki.serverCA.certPem,
       },
@@ -177,13 +201,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
             headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
           });
         }
-        return await systemEndpoint(url, store) ??
+        return await encryptionEndpoints(request, user) ?? await systemEndpoint(url, store) ??
           discoveryEndpoint(registry, openapi, url, request.headers.get("accept"), url.host) ??
           (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
             ? await router.handle(request, user, signal)
             : undefined);
       }),
     });
+    serving.onChange((pair) => https.updateCertificates(pair));
     log(`Kubernetes API listening on https://${options.bindAddress ?? "0.0.0.0"}:${https.port}`);
     const advertise = options.advertiseAddress ?? firstIPv4();
     await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
@@ -195,7 +220,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     }
     const apiExtensions = apiExtensionsControllers({ client, registry, manager, openapi, crds });
     for (const c of apiExtensions.controllers) manager.add(c);
-    const controllers = options.controllers?.({ client, registry, manager }) ?? [];
+    const controllers = options.controllers?.({ client, registry, manager, serving }) ?? [];
     for (const c of controllers) manager.add(c);
     const stopControllers = new AbortController();
     const controllersDone = manager.start(stopControllers.signal);

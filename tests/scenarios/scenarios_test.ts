@@ -30,8 +30,10 @@ const LANDED: Record<string, Landed> = {
   "api-basics.sh": { args: [] },
   "workloads.sh": { args: ["--simulated-nodes", "3"] },
   "manifests.sh": { args: [] },
+  "helm.sh": { args: [] },
   "security.sh": {
-    args: [],
+    args: ["--secrets-encryption"],
+    env: { K3S_SECRETS_ENCRYPTION: "1" },
     nodeRoute: "its users' certificates are X.509 version 1 (openssl x509 -req without extensions), which Go " +
       "and OpenSSL accept but Deno's TLS cannot verify (core/auth/authentication/x509.ts)",
     corrections: [{

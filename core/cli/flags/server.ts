@@ -34,6 +34,8 @@ export interface ServerFlags {
   disable: string[];
   disableAgent: boolean;
   simulatedNodes: number;
+  secretsEncryption: boolean;
+  disableHelmController: boolean;
   token?: string;
   tokenFile?: string;
   agentToken?: string;
@@ -323,7 +325,7 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     usage: "(components) Disable k3s default network policy controller",
     type: "bool",
   }),
-  later({ name: "disable-helm-controller", usage: "(components) Disable Helm controller", type: "bool" }),
+  done({ name: "disable-helm-controller", usage: "(components) Disable Helm controller", type: "bool" }),
   later({
     name: "embedded-registry",
     usage: "(experimental/components) Enable embedded distributed container registry; requires use of embedded " +
@@ -349,7 +351,7 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   ...node("node-ip", "node-external-ip", "node-internal-dns", "node-external-dns", "resolv-conf"),
   ...node("flannel-iface", "flannel-conf", "flannel-cni-conf", "vpn-auth", "vpn-auth-file"),
   ...node("kubelet-arg", "kube-proxy-arg", "protect-kernel-defaults"),
-  later({ name: "secrets-encryption", usage: "Enable secret encryption at rest", type: "bool" }),
+  done({ name: "secrets-encryption", usage: "Enable secret encryption at rest", type: "bool" }),
   later({
     name: "secrets-encryption-provider",
     usage: "Encryption provider to use",

@@ -33,7 +33,7 @@ Deno.test("completion: k3s completion bash loads into bash and registers k3s", a
 });
 
 Deno.test("completion: bash offers the subcommands, then the chosen command's flags", async () => {
-  assert.deepEqual(await complete(["k3s", "c"]), ["crictl", "ctr", "check-config", "completion"]);
+  assert.deepEqual(await complete(["k3s", "c"]), ["crictl", "ctr", "check-config", "certificate", "completion"]);
   assert.deepEqual(await complete(["k3s", "server", "--data-d"]), ["--data-dir"]);
   assert.deepEqual(await complete(["k3s", "--debug", "agen"]), ["agent"]);
   assert.ok((await complete(["k3s", "agent", "--"])).includes("--token"));

@@ -160,9 +160,9 @@ Deno.test("pki certs: renewal follows K3s's rules", async () => {
   assert.match((await renewalReason(issued, ca, { ...spec, commonName: "x" }, at(1)))!, /^common name is/);
   assert.match((await renewalReason(issued, ca, { ...spec, organizations: ["g"] }, at(1)))!, /^organizations are/);
   assert.equal(await renewalReason(issued, ca, { ...spec, usages: ["clientAuth"] }, at(1)), "missing usage clientAuth");
-  assert.equal(await renewalReason(issued, ca, spec, at(LEAF_DAYS - 91)), undefined);
-  assert.match((await renewalReason(issued, ca, spec, at(LEAF_DAYS - 89)))!, /^expires .*, within 90 days$/);
-  assert.match((await renewalReason(issued, ca, spec, { ...at(LEAF_DAYS - 119), renewDays: 120 }))!, /within 120/);
+  assert.equal(await renewalReason(issued, ca, spec, at(LEAF_DAYS - 121)), undefined);
+  assert.match((await renewalReason(issued, ca, spec, at(LEAF_DAYS - 119)))!, /^expires .*, within 120 days$/);
+  assert.equal(await renewalReason(issued, ca, spec, { ...at(LEAF_DAYS - 119), renewDays: 90 }), undefined);
   assert.match((await renewalReason(issued, ca, spec, at(LEAF_DAYS + 1)))!, /^expired /);
 });
 
@@ -172,6 +172,7 @@ Deno.test("pki certs: status is what `k3s certificate check` prints", () => {
   assert.equal(certificateStatus(info, at(-1)), "NOT YET VALID");
   assert.equal(certificateStatus(info, at(10)), "OK");
   assert.equal(certificateStatus(info, at(300)), "WARNING");
-  assert.equal(certificateStatus(info, { ...at(250), renewDays: 120 }), "WARNING");
+  assert.equal(certificateStatus(info, at(250)), "WARNING");
+  assert.equal(certificateStatus(info, { ...at(250), renewDays: 90 }), "OK");
   assert.equal(certificateStatus(info, at(366)), "EXPIRED");
 });

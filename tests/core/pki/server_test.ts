@@ -122,7 +122,7 @@ Deno.test("pki server: a restart reuses every file; a new --tls-san reissues onl
   assert.deepEqual(shrunk.written, []);
 });
 
-Deno.test("pki server: leaves are renewed inside 90 days of expiry, the CAs are kept", async () => {
+Deno.test("pki server: leaves are renewed inside 120 days of expiry, the CAs are kept", async () => {
   const dataDir = tempDir();
   const dir = join(dataDir, "server", "tls");
   const now = new Date();
