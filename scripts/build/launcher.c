@@ -407,7 +407,11 @@ static void unpack(const uint8_t *gz, size_t length, size_t size, const char *da
   uint8_t *out = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (out == MAP_FAILED) die("cannot map", exe);
   gunzip(gz, length, out, size);
-  if (munmap(out, size) != 0 || fsync(fd) != 0 || close(fd) != 0) die("cannot write", exe);
+  if (munmap(out, size) != 0 || fsync(fd) != 0) die("cannot write", exe);
+  /* The pages just written sit in the page cache as large folios, and the server that maps them would carry
+   * ~30 MB more resident file pages for as long as it runs; dropping them lets it fault in only what it uses. */
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  if (close(fd) != 0) die("cannot write", exe);
   partial_dir = NULL;
   if (rename(tmp, dir) != 0) {
     /* Another k3s unpacked the same payload first: use theirs. */
