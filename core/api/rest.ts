@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { CompactedError, KeyExistsError, type Store, type WatchEvent as StoreWatchEvent } from "../../datastore/mod.ts";
+import {
+  CompactedError,
+  KeyExistsError,
+  type KeyValue,
+  type Store,
+  type WatchEvent as StoreWatchEvent,
+} from "../../datastore/mod.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 import { groupVersion } from "../registry/types.ts";
 import { FieldManager } from "../fieldmanager/field_manager.ts";
@@ -27,15 +33,19 @@ import {
   timeout,
 } from "./status.ts";
 import {
+  copyObject,
   decodeObject,
   encodeObject,
   type KubeObject,
   type ObjectEvent,
   objectEvent,
   objectKey,
+  RecentVersions,
   sameObject,
+  storedObject,
 } from "./storage.ts";
 import { statusFromStoreError } from "./store_errors.ts";
+import { bookmark, BOOKMARK_INTERVAL_MS, BookmarkTicks } from "./bookmarks.ts";
 import type { Strategy } from "./strategy.ts";
 
 /** Options of a list or watch (`?labelSelector=…&limit=…`). */
@@ -98,6 +108,9 @@ function now(afterSeconds = 0): string {
  * ```
  */
 export class Rest {
+  /** Where writes start from (read afresh when stale): objects are mostly written soon after they were last seen. */
+  readonly #versions = new RecentVersions(RECENT_VERSIONS);
+
   constructor(
     readonly store: Store,
     readonly strategy: Strategy,
@@ -107,8 +120,13 @@ export class Rest {
 
   /** One object (`GET …/name`). */
   async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const { kv } = await this.#call(() => this.store.get(objectKey(r, namespace, name)));
-    if (!kv) throw notFound(r, name);
+    const key = objectKey(r, namespace, name);
+    const { kv } = await this.#call(() => this.store.get(key));
+    if (!kv) {
+      this.#versions.forget(key);
+      throw notFound(r, name);
+    }
+    this.#versions.remember(kv);
     return this.#read(r, kv);
   }
 
@@ -182,6 +200,18 @@ export class Rest {
 
   /** Changes as watch events (`GET …?watch=true`), starting as `resourceVersion` says. */
   async *watch(r: ResourceInfo, namespace: string | undefined, options: WatchOptions = {}): AsyncGenerator<WireEvent> {
+    for await (const batch of this.watchBatches(r, namespace, options)) yield* batch;
+  }
+
+  /**
+   * {@linkcode watch}'s events as the store delivers them, several at a time, so that whoever sends them on (the
+   * HTTPS watch stream) writes a batch at once rather than an event at a time.
+   */
+  async *watchBatches(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    options: WatchOptions = {},
+  ): AsyncGenerator<WireEvent[]> {
     const labels = parseLabelSelector(options.labelSelector);
     const fields = parseFieldSelector(options.fieldSelector);
     checkSelectableFields(r.group, r.kind, fields);
@@ -190,7 +220,9 @@ export class Rest {
       : objectKey(r, namespace);
     const stop = new AbortController();
     const timer = options.timeoutSeconds ? setTimeout(() => stop.abort(), options.timeoutSeconds * 1000) : undefined;
-    options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
+    // A signal aborted already fires no more events: such a watch ends at once.
+    if (options.signal?.aborted) stop.abort();
+    else options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
     try {
       let from: number;
       const rv = options.resourceVersion;
@@ -200,10 +232,11 @@ export class Rest {
           labelSelector: options.labelSelector,
           fieldSelector: options.fieldSelector,
         });
-        for (const item of list.items as KubeObject[]) yield { type: "ADDED", object: item };
+        const items = list.items as KubeObject[];
+        if (items.length) yield items.map((object) => ({ type: "ADDED", object }));
         const listRevision = Number((list.metadata as { resourceVersion: string }).resourceVersion);
         if (options.sendInitialEvents && options.allowWatchBookmarks) {
-          yield bookmark(r, listRevision, { "k8s.io/initial-events-end": "true" });
+          yield [bookmark(r, listRevision, { "k8s.io/initial-events-end": "true" })];
         }
         from = listRevision + 1;
       } else {
@@ -212,39 +245,37 @@ export class Rest {
       let lastRevision = from - 1;
       const iterator = this.store.watch(prefix, { fromRevision: from, signal: stop.signal })[Symbol.asyncIterator]();
       let pending: Promise<IteratorResult<StoreWatchEvent[]>> | undefined;
-      // One bookmark timer at a time, re-armed only when it fires, so busy watches do not pile up timers.
-      let tick: Promise<"tick"> | undefined;
+      const ticks = options.allowWatchBookmarks ? new BookmarkTicks(BOOKMARK_INTERVAL_MS, stop.signal) : undefined;
       while (!stop.signal.aborted) {
         pending ??= iterator.next();
-        if (options.allowWatchBookmarks) tick ??= sleep(BOOKMARK_INTERVAL_MS, stop.signal).then(() => "tick" as const);
-        const next = tick ? await Promise.race([pending, tick]) : await pending;
+        const next = ticks ? await ticks.next(pending) : await pending;
         if (next === "tick") {
-          tick = undefined;
-          if (!stop.signal.aborted) yield bookmark(r, lastRevision);
+          if (!stop.signal.aborted) yield [bookmark(r, lastRevision)];
           continue;
         }
         pending = undefined;
         if (next.done) break;
+        const batch: WireEvent[] = [];
         for (const raw of next.value) {
-          const event = objectEvent(raw);
-          lastRevision = event.revision;
+          lastRevision = raw.kv.modRevision;
           // A watch pinned to one name watches its key as a prefix: skip longer names sharing it.
           if (!prefix.endsWith("/") && raw.kv.key !== prefix) continue;
-          const wire = this.#filterEvent(r, event, labels, fields);
-          if (wire) yield wire;
+          const wire = this.#filterEvent(r, objectEvent(raw), labels, fields);
+          if (wire) batch.push(wire);
         }
+        if (batch.length) yield batch;
       }
     } catch (error) {
       if (error instanceof CompactedError) {
-        yield {
+        yield [{
           type: "ERROR",
           object: expired(`too old resource version: ${error.requestedRevision - 1} (${error.compactRevision})`)
             .status as unknown as KubeObject,
-        };
+        }];
         return;
       }
       if (error instanceof StatusError) {
-        yield { type: "ERROR", object: error.status as unknown as KubeObject };
+        yield [{ type: "ERROR", object: error.status as unknown as KubeObject }];
         return;
       }
       throw statusFromStoreError(error);
@@ -297,7 +328,8 @@ export class Rest {
       const kv = await this.#call(() =>
         this.store.create(objectKey(r, namespace, meta.name!), encodeObject(prepared), { ttl: this.strategy.ttl(r) })
       );
-      return this.#read(r, kv);
+      this.#versions.remember(kv);
+      return this.#present(r, storedObject(prepared, kv));
     } catch (error) {
       await this.strategy.afterCreateFailed?.(r, prepared);
       if (error instanceof KeyExistsError) throw alreadyExists(r, meta.name);
@@ -487,12 +519,15 @@ export class Rest {
           };
           this.strategy.prepareTerminating?.(r, updated);
           if (options.dryRun) return updated;
-          return this.#read(
-            r,
-            await this.#call(() => this.store.update(key, encodeObject(updated), kv.modRevision), { r, name }),
+          const written = await this.#call(
+            () => this.store.update(key, encodeObject(updated), kv.modRevision),
+            { r, name },
           );
+          this.#versions.remember(written);
+          return this.#read(r, written);
         }
         if (options.dryRun) return current;
+        this.#versions.forget(key);
         await this.#call(() => this.store.delete(key, kv.modRevision), { r, name });
         await this.strategy.afterDelete?.(r, current);
         return current;
@@ -532,16 +567,24 @@ export class Rest {
     labels: LabelSelector,
     fields: FieldSelector,
   ): WireEvent | undefined {
-    const decorate = (o: KubeObject) => this.#present(r, { ...o, apiVersion: groupVersion(r), kind: r.kind });
+    const decorate = (o: KubeObject) => this.#watched(r, o);
     const now = this.#selected(event.object, labels, fields);
-    if (event.type !== "MODIFIED" || !event.previous) {
-      return now ? { type: event.type, object: decorate(event.object) } : undefined;
-    }
-    const before = this.#selected(event.previous, labels, fields);
+    // Only a selective watch looks at the version before (decoding it is not free).
+    const previous = event.type === "MODIFIED" && !(labels.empty && fields.empty) ? event.previous : undefined;
+    if (!previous) return now ? { type: event.type, object: decorate(event.object) } : undefined;
+    const before = this.#selected(previous, labels, fields);
     if (now && before) return { type: "MODIFIED", object: decorate(event.object) };
     if (now) return { type: "ADDED", object: decorate(event.object) };
     if (before) return { type: "DELETED", object: decorate(event.object) };
     return undefined;
+  }
+
+  /**
+   * An event's object as one watcher is served it: its own copy of the event's (which every watcher of the store
+   * event shares), so no two watchers — no two informer caches — ever share an object.
+   */
+  #watched(r: ResourceInfo, object: KubeObject): KubeObject {
+    return this.#present(r, { ...copyObject(object), apiVersion: groupVersion(r), kind: r.kind });
   }
 
   #selected(object: KubeObject, labels: LabelSelector, fields: FieldSelector): boolean {
@@ -550,7 +593,11 @@ export class Rest {
     return true;
   }
 
-  /** Read-modify-write with the object's revision as the precondition. */
+  /**
+   * Read-modify-write with the object's revision as the precondition. It starts from the version last seen when
+   * there is one (not for a dry run, which no precondition checks): anything that version leads to short of a
+   * write — a failure, or no change at all — may be its staleness, so it is tried again on a fresh read.
+   */
   async #modify(
     r: ResourceInfo,
     namespace: string | undefined,
@@ -567,20 +614,33 @@ export class Rest {
     const track = options.track ??
       ((current: KubeObject, next: KubeObject) =>
         this.fieldManager.update(r, current, next, options.fieldManager ?? "", options.subresource));
+    let remembered = options.dryRun ? undefined : this.#versions.get(key);
     for (let attempt = 0;; attempt++) {
-      const { kv } = await this.#call(() => this.store.get(key));
-      if (!kv) throw notFound(r, name);
-      const current = this.#read(r, kv);
-      if (expectedVersion && expectedVersion !== current.metadata!.resourceVersion) throw conflict(r, name);
-      const desired = change(structuredClone(current));
-      const wanted = desired.metadata!.resourceVersion;
-      if (wanted && wanted !== current.metadata!.resourceVersion) throw conflict(r, name);
-      const next = await this.strategy.prepareUpdate(r, desired, current, {
-        subresource: options.subresource,
-        dryRun: options.dryRun,
-      });
-      track(current, next);
-      if (sameObject(next, current)) return current; // nothing changed: no new revision, as kube-apiserver
+      const kv = remembered ?? await this.#fresh(r, key, name);
+      const stale = remembered !== undefined;
+      remembered = undefined;
+      if (stale) attempt--;
+      let next: KubeObject;
+      let current: KubeObject;
+      try {
+        current = this.#read(r, kv);
+        if (expectedVersion && expectedVersion !== current.metadata!.resourceVersion) throw conflict(r, name);
+        const desired = change(copyObject(current));
+        const wanted = desired.metadata!.resourceVersion;
+        if (wanted && wanted !== current.metadata!.resourceVersion) throw conflict(r, name);
+        next = await this.strategy.prepareUpdate(r, desired, current, {
+          subresource: options.subresource,
+          dryRun: options.dryRun,
+        });
+        track(current, next);
+      } catch (error) {
+        if (stale) continue;
+        throw error;
+      }
+      if (sameObject(next, current)) {
+        if (stale) continue;
+        return current; // nothing changed: no new revision, as kube-apiserver
+      }
       if (options.dryRun) return this.#present(r, next);
       if (
         current.metadata!.deletionTimestamp && !this.strategy.keepsOnDelete(r, next, {}) &&
@@ -588,11 +648,10 @@ export class Rest {
       ) {
         // The last finalizer is gone from an object being deleted (and no grace period runs): now it goes.
         try {
+          this.#versions.forget(key);
           await this.#call(() => this.store.delete(key, kv.modRevision), { r, name });
         } catch (error) {
-          if (error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && attempt < 5) {
-            continue;
-          }
+          if (stale || this.#retries(error, expectedVersion, attempt)) continue;
           throw error;
         }
         await this.strategy.afterDelete?.(r, next);
@@ -603,16 +662,32 @@ export class Rest {
           () => this.store.update(key, encodeObject(next), kv.modRevision, { ttl: this.strategy.ttl(r) }),
           { r, name },
         );
-        return this.#read(r, written);
+        this.#versions.remember(written);
+        return this.#present(r, storedObject(next, written));
       } catch (error) {
-        // Without an explicit resourceVersion the caller did not ask for optimistic locking: retry. A patch
-        // that carries one is refused on the retry, when its version no longer matches the stored one.
-        if (error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && attempt < 5) {
-          continue;
-        }
+        if (stale || this.#retries(error, expectedVersion, attempt)) continue;
         throw error;
       }
     }
+  }
+
+  /** The key's current version, remembered for the next write; NotFound when there is none. */
+  async #fresh(r: ResourceInfo, key: string, name: string): Promise<KeyValue> {
+    const { kv } = await this.#call(() => this.store.get(key));
+    if (!kv) {
+      this.#versions.forget(key);
+      throw notFound(r, name);
+    }
+    this.#versions.remember(kv);
+    return kv;
+  }
+
+  /**
+   * Whether a write that lost a revision race goes again: without an explicit resourceVersion the caller did not ask
+   * for optimistic locking. A patch that carries one is refused on the retry, when its version no longer matches.
+   */
+  #retries(error: unknown, expectedVersion: string | undefined, attempt: number): boolean {
+    return error instanceof StatusError && error.status.reason === "Conflict" && !expectedVersion && attempt < 5;
   }
 
   /** The body checked against the URL: kind, apiVersion and namespace must agree. */
@@ -667,28 +742,8 @@ export class Rest {
   }
 }
 
-const BOOKMARK_INTERVAL_MS = 60_000;
-
-function bookmark(r: ResourceInfo, revision: number, annotations?: Record<string, string>): WireEvent {
-  return {
-    type: "BOOKMARK",
-    object: {
-      apiVersion: groupVersion(r),
-      kind: r.kind,
-      metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) },
-    },
-  };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}
+/** Versions a Rest remembers for its writes: 10,000 pods being bound and started fit, at a few KiB each. */
+const RECENT_VERSIONS = 8192;
 
 function parseRevision(text: string): number {
   if (!/^\d+$/.test(text)) throw badRequest(`invalid resource version "${text}"`);

@@ -1,10 +1,12 @@
 /**
  * The Kubernetes REST paths (`/api/v1/…`, `/apis/<group>/<version>/…`) turned into calls on
  * {@linkcode Rest}, with kube-apiserver's status codes, `Table` output and chunked watch streams.
- * Web-standard `Request` in, `Response` out, so it serves HTTPS and in-process callers alike.
+ * Web-standard `Request` in, `Response` out, so it serves HTTPS and in-process callers alike; in-process
+ * callers may also skip the JSON encoding of bodies and answers ({@linkcode ApiRouter.call}).
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { ResourceInfo } from "../registry/types.ts";
 import { type TableOptions, toCustomTable, toTable } from "../tables/table.ts";
 import { replicasPatch, scaleOf } from "../apiextensions/scale.ts";
@@ -71,9 +73,21 @@ export function jsonResponse(body: unknown, code = 200): Response {
  * ```
  */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof StatusError) return jsonResponse(wireStatus(error.status), error.code);
+  const { code, status } = errorStatus(error);
+  return jsonResponse(status, code);
+}
+
+/** The Status an error is answered with, as it goes on the wire, and its HTTP code. */
+function errorStatus(error: unknown): { code: number; status: unknown } {
+  if (error instanceof StatusError) return { code: error.code, status: wireStatus(error.status) };
   console.error(`internal error serving a request: ${error instanceof Error ? error.stack : error}`);
-  return jsonResponse(internalError(error instanceof Error ? error.message : String(error)).status, 500);
+  return { code: 500, status: internalError(error instanceof Error ? error.message : String(error)).status };
+}
+
+/** A watch's failure as the `ERROR` event that ends it. */
+function errorEvent(error: unknown): WireEvent {
+  const status: Status = error instanceof StatusError ? error.status : internalError(String(error)).status;
+  return { type: "ERROR", object: status as unknown as KubeObject };
 }
 
 /** A cause's kind travels as `reason` on the wire (Go's `StatusCause.Type` has the JSON name `reason`). */
@@ -132,8 +146,52 @@ export interface RequestAuthorization {
   admitRequest(attributes: Attributes, body: unknown): Promise<void>;
 }
 
+/**
+ * Characters of watch events after which a stream write goes out without waiting for more: a busy server turns its
+ * event loop a few times a second, and each write waits a turn for its drain, so writes must be large to keep up.
+ */
+const STREAM_CHUNK = 4 * 1024 * 1024;
+
+const LATER = Symbol("later");
+
+/** Resolves once pending I/O had its turn: what is ready before it needs no waiting. */
+function afterIo(): Promise<typeof LATER> {
+  return new Promise((resolve) => setImmediate(resolve, LATER));
+}
+
 /** Subresources answered by the objects they belong to. */
 const STORED_SUBRESOURCES = new Set(["status", "scale", "binding", "eviction", "finalize"]);
+
+/**
+ * An answer before it is encoded: a value with its HTTP code (a `Status` for errors), or a watch's events.
+ * {@linkcode ApiRouter.call} gives it to in-process callers as it is.
+ */
+export interface Reply {
+  code: number;
+  value?: unknown;
+  events?: AsyncGenerator<WireEvent>;
+}
+
+/** A request body: its value, and the bytes it came as (none when an in-process caller passed the value). */
+interface Body {
+  raw?: Uint8Array;
+  value: unknown;
+}
+
+/** A watch being answered: its events as they come, what ends it, and how HTTPS renders it. */
+interface WatchAnswer {
+  code: 200;
+  events: AsyncGenerator<WireEvent[]>;
+  stop: AbortController;
+  info: ResourceInfo;
+  form: ResponseForm;
+}
+
+type Answer = { code: number; value: unknown } | WatchAnswer;
+
+function answer(value: unknown, code = 200): Answer {
+  return { code, value };
+}
 
 /**
  * Serves one REST request.
@@ -157,13 +215,12 @@ export class ApiRouter {
   async handle(request: Request, user: UserInfo, signal: AbortSignal = request.signal): Promise<Response> {
     const warnings: string[] = [];
     try {
-      // Authorization comes before routing, as in kube-apiserver: a refused user learns nothing of what exists.
-      const attributes = requestAttributes(user, request.method, new URL(request.url));
-      await this.authorization?.authorize(attributes);
-      const response = await withRequest(
-        attributes,
-        () => this.#handle(request, user, signal, warnings, attributes),
-      );
+      const answered = await this.#serve(request, user, signal, warnings, async () => {
+        if (request.method.toUpperCase() === "DELETE" && !request.body) return undefined;
+        const raw = await readBody(request);
+        return { raw, value: decodeBody(raw, request.headers.get("content-type")) };
+      });
+      const response = "events" in answered ? this.#stream(answered) : jsonResponse(answered.value, answered.code);
       // kube-apiserver's warning headers: code 299, no agent, the text quoted.
       for (const warning of warnings) response.headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
       return response;
@@ -172,13 +229,50 @@ export class ApiRouter {
     }
   }
 
+  /**
+   * Serve an in-process request without encoding anything (performance: most of the server's requests come from
+   * its own controllers). `body` is the request's JSON value, which the router may change: pass a copy. The answer's
+   * value, and every object a watch sends, belongs to the caller; a failure mid-watch is an `ERROR` event, as on the
+   * wire. The pipeline is {@linkcode handle}'s — authorization, admission,
+   * field validation (less duplicate fields, which a value cannot have) — and so are the codes and Statuses.
+   *
+   * @example
+   * ```ts
+   * const reply = await router.call(new Request(url, { method: "POST" }), user, structuredClone(configMap));
+   * if (reply.code >= 300) throw new ApiError(reply.value as Status);
+   * ```
+   */
+  async call(request: Request, user: UserInfo, body: unknown, signal: AbortSignal = request.signal): Promise<Reply> {
+    try {
+      const answered = await this.#serve(request, user, signal, [], () => Promise.resolve({ value: body }));
+      return "events" in answered ? { code: 200, events: inProcessEvents(answered) } : answered;
+    } catch (error) {
+      const { code, status } = errorStatus(error);
+      return { code, value: status };
+    }
+  }
+
+  async #serve(
+    request: Request,
+    user: UserInfo,
+    signal: AbortSignal,
+    warnings: string[],
+    body: () => Promise<Body | undefined>,
+  ): Promise<Answer> {
+    // Authorization comes before routing, as in kube-apiserver: a refused user learns nothing of what exists.
+    const attributes = requestAttributes(user, request.method, new URL(request.url));
+    await this.authorization?.authorize(attributes);
+    return await withRequest(attributes, () => this.#handle(request, user, signal, warnings, attributes, body));
+  }
+
   async #handle(
     request: Request,
     user: UserInfo,
     signal: AbortSignal,
     warnings: string[],
     attributes: Attributes,
-  ): Promise<Response> {
+    readRequestBody: () => Promise<Body | undefined>,
+  ): Promise<Answer> {
     const url = new URL(request.url);
     const query = url.searchParams;
     const path = parseResourcePath(this.resolver, url.pathname);
@@ -187,11 +281,10 @@ export class ApiRouter {
     const method = request.method.toUpperCase();
     if (subresource && !STORED_SUBRESOURCES.has(subresource)) {
       if (method !== "POST") return this.#streamingSubresource(path);
-      const raw = await readBody(request);
-      const body = decodeBody(raw, request.headers.get("content-type"));
+      const body = (await readRequestBody())?.value;
       await this.authorization?.admitRequest(attributes, body);
       const answered = await this.#virtual(path, body, user);
-      return answered ? jsonResponse(answered, 201) : this.#streamingSubresource(path);
+      return answered ? answer(answered, 201) : this.#streamingSubresource(path);
     }
     if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const dryRun = query.getAll("dryRun").includes("All");
@@ -200,28 +293,32 @@ export class ApiRouter {
 
     if (method === "GET" && !name) {
       if (query.get("watch") === "true" || query.get("watch") === "1") {
-        return this.#watch(info, namespace, watchOptions(query), form!, signal);
+        const stop = new AbortController();
+        if (signal.aborted) stop.abort();
+        else signal.addEventListener("abort", () => stop.abort(), { once: true });
+        const events = this.rest.watchBatches(info, namespace, { ...watchOptions(query), signal: stop.signal });
+        return { code: 200, events, stop, info, form: form! };
       }
       const list = await this.rest.list(info, namespace, listOptions(query));
-      return jsonResponse(form!.table ? this.#table(info, list, query, form!) : list);
+      return answer(form!.table ? this.#table(info, list, query, form!) : list);
     }
     if (method === "GET") {
       const object = subresource === "scale"
         ? toScale(await this.rest.get(info, namespace, name!), info)
         : await this.rest.get(info, namespace, name!);
       if (form!.table && !subresource) {
-        return jsonResponse(this.#table(info, { items: [object], metadata: {} }, query, form!));
+        return answer(this.#table(info, { items: [object], metadata: {} }, query, form!));
       }
-      return jsonResponse(object);
+      return answer(object);
     }
 
-    const raw = method === "DELETE" && !request.body ? undefined : await readBody(request);
-    const body = raw === undefined ? undefined : decodeBody(raw, request.headers.get("content-type"));
+    const read = await readRequestBody();
+    const [raw, body] = [read?.raw, read?.value];
     warnings.push(...validateFields(info, { method, subresource, query, raw, body, headers: request.headers }));
     switch (method) {
       case "POST": {
         if (name && subresource === "binding" || !name && info.resource === "bindings") {
-          return jsonResponse(
+          return answer(
             await this.#bind(
               info,
               namespace,
@@ -237,25 +334,25 @@ export class ApiRouter {
           await this.rest.delete(info, namespace, name, {
             ...(body as { deleteOptions?: DeleteOptions })?.deleteOptions,
           });
-          return jsonResponse(success(), 201);
+          return answer(success(), 201);
         }
         if (name) throw methodNotAllowed();
         validateWriteOptions("CreateOptions", query);
         const answered = await this.#virtual(path, body, user);
-        if (answered) return jsonResponse(answered, 201);
-        return jsonResponse(await this.rest.create(info, namespace, body as KubeObject, { dryRun, fieldManager }), 201);
+        if (answered) return answer(answered, 201);
+        return answer(await this.rest.create(info, namespace, body as KubeObject, { dryRun, fieldManager }), 201);
       }
       case "PUT": {
         if (!name) throw methodNotAllowed();
         validateWriteOptions("UpdateOptions", query);
         if (subresource === "scale") {
-          return jsonResponse(await this.#scale(info, namespace, name, body as KubeObject, dryRun, fieldManager));
+          return answer(await this.#scale(info, namespace, name, body as KubeObject, dryRun, fieldManager));
         }
         const sub = subresource === "status" ? "status" : undefined;
         if (subresource === "finalize") {
-          return jsonResponse(await this.rest.update(info, namespace, name, body as KubeObject, { dryRun }));
+          return answer(await this.rest.update(info, namespace, name, body as KubeObject, { dryRun }));
         }
-        return jsonResponse(
+        return answer(
           await this.rest.update(info, namespace, name, body as KubeObject, { dryRun, fieldManager, subresource: sub }),
         );
       }
@@ -266,7 +363,7 @@ export class ApiRouter {
         if (subresource === "scale") {
           const current = toScale(await this.rest.get(info, namespace, name), info);
           const scale = applyPatch(type, current, body, info) as KubeObject;
-          return jsonResponse(await this.#scale(info, namespace, name, scale, dryRun, fieldManager));
+          return answer(await this.#scale(info, namespace, name, scale, dryRun, fieldManager));
         }
         const sub = subresource === "status" ? "status" : undefined;
         if (type === "apply") {
@@ -277,22 +374,22 @@ export class ApiRouter {
             force,
             subresource: sub,
           });
-          return jsonResponse(applied.object, applied.created ? 201 : 200);
+          return answer(applied.object, applied.created ? 201 : 200);
         }
-        return jsonResponse(
+        return answer(
           await this.rest.patch(info, namespace, name, type, body, { dryRun, fieldManager, subresource: sub }),
         );
       }
       case "DELETE": {
         const options = deleteOptions(query, body as DeleteOptions | undefined, dryRun);
         if (!name) {
-          return jsonResponse(await this.rest.deleteCollection(info, namespace, { ...options, ...listOptions(query) }));
+          return answer(await this.rest.deleteCollection(info, namespace, { ...options, ...listOptions(query) }));
         }
         await this.authorization?.admitRequest(attributes, body);
         const deleted = await this.rest.delete(info, namespace, name, options);
         // Still there (finalizers): show it; gone: the success Status kube-apiserver sends.
-        if (deleted.metadata?.deletionTimestamp && !options.dryRun) return jsonResponse(deleted);
-        return jsonResponse(success({ name, group: info.group, kind: info.resource, uid: deleted.metadata?.uid }));
+        if (deleted.metadata?.deletionTimestamp && !options.dryRun) return answer(deleted);
+        return answer(success({ name, group: info.group, kind: info.resource, uid: deleted.metadata?.uid }));
       }
       default:
         throw methodNotAllowed();
@@ -315,17 +412,13 @@ export class ApiRouter {
     return table as KubeObject;
   }
 
-  #watch(
-    info: ResourceInfo,
-    namespace: string | undefined,
-    options: WatchOptions,
-    form: ResponseForm,
-    signal: AbortSignal,
-  ): Response {
-    const controller = new AbortController();
-    signal.addEventListener("abort", () => controller.abort(), { once: true });
+  /**
+   * A watch's events as kube-apiserver streams them: JSON lines (Table rows for `kubectl get -w`). Each write carries
+   * every event ready by then, so a watcher that fell behind catches up in a few writes (a socket write waits for
+   * its drain, a turn of the busy event loop), and its backlog does not pile up in the server.
+   */
+  #stream({ events, stop, info, form }: WatchAnswer): Response {
     const encoder = new TextEncoder();
-    const events = this.rest.watch(info, namespace, { ...options, signal: controller.signal });
     let first = true;
     const render = (event: WireEvent): string => {
       if (!form.table || event.type === "ERROR" || event.type === "BOOKMARK") return JSON.stringify(event) + "\n";
@@ -336,20 +429,34 @@ export class ApiRouter {
       if (form.tableVersion === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
       return JSON.stringify({ type: event.type, object: table }) + "\n";
     };
+    /** The next batch, asked for by an earlier write that did not wait for it. */
+    let pending: Promise<IteratorResult<WireEvent[]>> | undefined;
     const stream = new ReadableStream<Uint8Array>({
       async pull(sink) {
+        let text = "";
         try {
-          const next = await events.next();
+          let next = await (pending ?? events.next());
+          pending = undefined;
+          while (!next.done) {
+            for (const event of next.value) text += render(event);
+            if (text.length >= STREAM_CHUNK) break;
+            // More batches already at hand join this write; one that has to wait for the store goes in the next.
+            pending = events.next();
+            const ready = await Promise.race([pending, afterIo()]);
+            if (ready === LATER) break;
+            pending = undefined;
+            next = ready;
+          }
+          if (text) sink.enqueue(encoder.encode(text));
           if (next.done) sink.close();
-          else sink.enqueue(encoder.encode(render(next.value)));
         } catch (error) {
-          const status: Status = error instanceof StatusError ? error.status : internalError(String(error)).status;
-          sink.enqueue(encoder.encode(JSON.stringify({ type: "ERROR", object: status }) + "\n"));
+          sink.enqueue(encoder.encode(text + JSON.stringify(errorEvent(error)) + "\n"));
           sink.close();
         }
       },
       cancel() {
-        controller.abort();
+        pending?.catch(() => {});
+        stop.abort();
       },
     });
     return new Response(stream, {
@@ -398,11 +505,30 @@ export class ApiRouter {
     return success();
   }
 
-  #streamingSubresource(path: ResourcePath): Response {
+  #streamingSubresource(path: ResourcePath): never {
     // Logs, exec, attach and port-forward go to the pod's node agent, which has not landed yet.
     throw badRequest(
       `${path.subresource} for ${path.info.resource} "${path.name}" needs a node agent, and none runs yet`,
     );
+  }
+}
+
+/** A watch's events for an in-process caller: a failure is the `ERROR` event that ends it; leaving ends the watch. */
+async function* inProcessEvents({ events, stop }: WatchAnswer): AsyncGenerator<WireEvent> {
+  try {
+    while (true) {
+      let next: IteratorResult<WireEvent[]>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        yield errorEvent(error);
+        return;
+      }
+      if (next.done) return;
+      yield* next.value;
+    }
+  } finally {
+    stop.abort();
   }
 }
 

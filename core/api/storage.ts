@@ -93,6 +93,62 @@ export function decodeObject(kv: KeyValue): KubeObject {
   return object;
 }
 
+/**
+ * What {@linkcode decodeObject} gives for the version a write just stored — `object`, encoded as
+ * {@linkcode encodeObject} encodes it, at `kv`'s revision — without decoding the bytes again.
+ *
+ * @example
+ * ```ts
+ * const kv = await store.update(key, encodeObject(next), revision);
+ * return storedObject(next, kv); // deep-equal to decodeObject(kv), key order included
+ * ```
+ */
+export function storedObject(object: KubeObject, kv: KeyValue): KubeObject {
+  const copy = copyObject(object);
+  const { resourceVersion: _, ...metadata } = copy.metadata ?? {};
+  copy.metadata = { ...metadata, resourceVersion: String(kv.modRevision) };
+  return copy;
+}
+
+/**
+ * The versions of the keys most recently read or written, so that a read-modify-write can start from the version it
+ * last saw rather than read it again — as kube-apiserver's GuaranteedUpdate starts from the watch cache's object. A
+ * version here may be stale (another server, or the TTL reaper, wrote since): its user must find out (the write's
+ * revision precondition fails) and read afresh.
+ *
+ * @example
+ * ```ts
+ * const versions = new RecentVersions(8192);
+ * versions.remember(await store.create(key, bytes));
+ * versions.get(key); // that version, unless 8192 other keys came since
+ * ```
+ */
+export class RecentVersions {
+  readonly #versions = new Map<string, KeyValue>();
+
+  constructor(readonly capacity: number) {}
+
+  /** The version last seen of `key`, if still remembered. */
+  get(key: string): KeyValue | undefined {
+    return this.#versions.get(key);
+  }
+
+  /** `kv` is the key's version now (a newer one already remembered stays). */
+  remember(kv: KeyValue): void {
+    const known = this.#versions.get(kv.key);
+    if (known && known.modRevision > kv.modRevision) return;
+    // Least recently seen first out: a Map keeps insertion order.
+    this.#versions.delete(kv.key);
+    this.#versions.set(kv.key, kv);
+    if (this.#versions.size > this.capacity) this.#versions.delete(this.#versions.keys().next().value!);
+  }
+
+  /** `key` is gone. */
+  forget(key: string): void {
+    this.#versions.delete(key);
+  }
+}
+
 /** A change to one object, as the watch endpoint and informers see it. */
 export interface ObjectEvent {
   type: "ADDED" | "MODIFIED" | "DELETED";
@@ -103,7 +159,51 @@ export interface ObjectEvent {
 }
 
 /**
- * A store event as an object event; a delete carries the deleted object at the delete's revision.
+ * A copy of an object as JSON would carry it — what `JSON.parse(JSON.stringify(value))` gives (undefined members
+ * dropped, `toJSON` applied, non-finite numbers null) — several times faster, and ten times faster than
+ * `structuredClone`. Whoever is handed an object to keep or to change gets a copy of their own.
+ *
+ * @example
+ * ```ts
+ * const desired = change(copyObject(current));
+ * ```
+ */
+export function copyObject<T>(value: T): T {
+  return jsonCopy(value) as T;
+}
+
+function jsonCopy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) {
+    if (typeof value === "number") return Number.isFinite(value) ? value : null;
+    return typeof value === "function" || typeof value === "symbol" ? undefined : value;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    return jsonCopy((value as { toJSON(): unknown }).toJSON());
+  }
+  if (Array.isArray(value)) {
+    const copy = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = jsonCopy(value[i]) ?? null;
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = jsonCopy((value as Record<string, unknown>)[key]);
+    if (member !== undefined) copy[key] = member;
+  }
+  return copy;
+}
+
+/**
+ * The latest store events decoded. The store hands every watcher the same events, so watchers that keep up share
+ * one decoding; one far behind decodes its own rather than have everything it has yet to read kept decoded.
+ */
+const recentEvents = new Map<WatchEvent, ObjectEvent>();
+const RECENT_EVENTS = 1024;
+
+/**
+ * A store event as an object event; a delete carries the deleted object at the delete's revision. Decoded once for
+ * all the watchers of the event, so its objects are read-only: a watcher hands out copies ({@linkcode copyObject}).
+ * `previous` is decoded when first read (only selective watches need it).
  *
  * @example
  * ```ts
@@ -111,13 +211,31 @@ export interface ObjectEvent {
  * ```
  */
 export function objectEvent(event: WatchEvent): ObjectEvent {
-  const revision = event.kv.modRevision;
-  const previous = event.prevKv ? decodeObject(event.prevKv) : undefined;
-  if (event.type === "delete") {
-    const object = decodeObject({ ...event.kv, value: event.prevKv?.value ?? event.kv.value });
-    return { type: "DELETED", object, previous, revision };
+  let decoded = recentEvents.get(event);
+  if (!decoded) {
+    decoded = decodeEvent(event);
+    recentEvents.set(event, decoded);
+    if (recentEvents.size > RECENT_EVENTS) recentEvents.delete(recentEvents.keys().next().value!);
   }
-  return { type: event.type === "create" ? "ADDED" : "MODIFIED", object: decodeObject(event.kv), previous, revision };
+  return decoded;
+}
+
+function decodeEvent(event: WatchEvent): ObjectEvent {
+  const revision = event.kv.modRevision;
+  const type = event.type === "delete" ? "DELETED" : event.type === "create" ? "ADDED" : "MODIFIED";
+  const object = event.type === "delete"
+    ? decodeObject({ ...event.kv, value: event.prevKv?.value ?? event.kv.value })
+    : decodeObject(event.kv);
+  let previous: KubeObject | undefined | null = null;
+  return {
+    type,
+    object,
+    revision,
+    get previous() {
+      if (previous === null) previous = event.prevKv ? decodeObject(event.prevKv) : undefined;
+      return previous;
+    },
+  };
 }
 
 /**
@@ -129,16 +247,26 @@ export function objectEvent(event: WatchEvent): ObjectEvent {
  * ```
  */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return sameValue(a, b);
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
+/** Equal as JSON values, members in any order, undefined members absent (compared in place: no canonical copies). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
   }
-  return value;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const key of Object.keys(x)) {
+    if (x[key] === undefined) continue;
+    members++;
+    if (!sameValue(x[key], y[key])) return false;
+  }
+  for (const key of Object.keys(y)) if (y[key] !== undefined) members--;
+  return members === 0;
 }

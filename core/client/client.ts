@@ -6,9 +6,11 @@
  * @module
  */
 import type { PatchType } from "../api/patch.ts";
-import type { KubeObject } from "../api/storage.ts";
+import type { WireEvent } from "../api/rest.ts";
+import type { Status } from "../api/status.ts";
+import { copyObject, type KubeObject } from "../api/storage.ts";
 import type { ResourceInfo } from "../registry/types.ts";
-import { errorFromResponse } from "./errors.ts";
+import { ApiError, errorFromResponse, errorFromStatus } from "./errors.ts";
 import { PLACEHOLDER_ORIGIN, type Transport } from "./transport.ts";
 import { readWatchEvents, type WatchEvent } from "./watch.ts";
 import process from "node:process";
@@ -195,6 +197,13 @@ export class ApiClient implements Client {
     const { signal, ...rest } = options;
     if (signal?.aborted) return;
     const path = this.#path(ref, namespace) + query({ watch: "true", ...rest });
+    const inProcess = this.transport.inProcess;
+    if (inProcess) {
+      const reply = await inProcess(this.#request("GET", path), undefined, signal);
+      if (reply.code < 200 || reply.code >= 300 || !reply.events) throw errorFromStatus(reply.code, reply.value);
+      yield* watchReply<T>(reply.events, signal);
+      return;
+    }
     let response: Response;
     try {
       response = await this.#send("GET", path, undefined, undefined, signal);
@@ -281,7 +290,15 @@ export class ApiClient implements Client {
     return "/" + segments.map(encodeURIComponent).join("/");
   }
 
-  async #json<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+  async #json<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
+    const inProcess = this.transport.inProcess;
+    if (inProcess) {
+      // The value the server would decode from the JSON sent over the wire: its own copy.
+      const value = copyObject(body);
+      const reply = await inProcess(this.#request(method, path, body === undefined ? undefined : contentType), value);
+      if (reply.code < 200 || reply.code >= 300) throw errorFromStatus(reply.code, reply.value);
+      return reply.value as T;
+    }
     const response = await this.#send(method, path, body, contentType);
     if (!response.ok) throw await errorFromResponse(response);
     return await response.json() as T;
@@ -294,16 +311,36 @@ export class ApiClient implements Client {
     contentType = "application/json",
     signal?: AbortSignal,
   ): Promise<Response> {
-    // kube-apiserver names a write's field manager after the user agent's program, as K3s's own writes show "k3s".
-    const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
-    if (body !== undefined) headers["content-type"] = contentType;
     const request = new Request(PLACEHOLDER_ORIGIN + path, {
       method,
-      headers,
+      headers: headers(body === undefined ? undefined : contentType),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
     return await this.transport(request, signal);
+  }
+
+  /** A request without a body, for an in-process transport that takes the body as a value. */
+  #request(method: string, path: string, contentType?: string): Request {
+    return new Request(PLACEHOLDER_ORIGIN + path, { method, headers: headers(contentType) });
+  }
+}
+
+function headers(contentType: string | undefined): Record<string, string> {
+  // kube-apiserver names a write's field manager after the user agent's program, as K3s's own writes show "k3s".
+  const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
+  if (contentType !== undefined) headers["content-type"] = contentType;
+  return headers;
+}
+
+/** An in-process watch's events as the client yields them: an `ERROR` event throws, as on the wire. */
+async function* watchReply<T>(events: AsyncGenerator<WireEvent>, signal?: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+  if (signal?.aborted) return;
+  // Leaving the loop returns the router's generator, which ends the watch.
+  for await (const event of events) {
+    if (event.type === "ERROR") throw new ApiError(event.object as unknown as Status);
+    yield event as WatchEvent<T>;
+    if (signal?.aborted) return;
   }
 }
 

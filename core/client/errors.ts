@@ -40,20 +40,35 @@ export class ApiError extends Error {
  */
 export async function errorFromResponse(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => "");
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as Partial<Status>;
-    if (body?.kind === "Status") return new ApiError({ ...body, code: body.code ?? response.status } as Status);
+    body = JSON.parse(text);
   } catch {
-    // Not JSON (a proxy's page, a bare message): fall through to a synthesized Status.
+    // Not JSON (a proxy's page, a bare message): a Status is synthesized.
   }
+  return errorFromStatus(response.status, body, text || response.statusText);
+}
+
+/**
+ * The error for a failed in-process answer (or a decoded body): `value` when it is a `Status`, else a `Status` built
+ * from the code and `text`.
+ *
+ * @example
+ * ```ts
+ * if (reply.code >= 300) throw errorFromStatus(reply.code, reply.value);
+ * ```
+ */
+export function errorFromStatus(code: number, value: unknown, text = ""): ApiError {
+  const body = value as Partial<Status> | undefined;
+  if (body?.kind === "Status") return new ApiError({ ...body, code: body.code ?? code } as Status);
   return new ApiError({
     kind: "Status",
     apiVersion: "v1",
     metadata: {},
     status: "Failure",
-    message: text || response.statusText || `the server answered ${response.status}`,
-    reason: REASONS[response.status] ?? "Unknown",
-    code: response.status,
+    message: text || `the server answered ${code}`,
+    reason: REASONS[code] ?? "Unknown",
+    code,
   });
 }
 

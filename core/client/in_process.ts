@@ -14,7 +14,8 @@ export const CONTROLLER_USER: UserInfo = {
 };
 
 /**
- * A transport that calls `router.handle` directly as `user`.
+ * A transport that calls `router.handle` directly as `user` — or, given a router that has it, `router.call`,
+ * so no body or answer is ever encoded as JSON.
  *
  * @example
  * ```ts
@@ -22,8 +23,14 @@ export const CONTROLLER_USER: UserInfo = {
  * ```
  */
 export function inProcessTransport(
-  router: Pick<ApiRouter, "handle">,
+  router: Pick<ApiRouter, "handle"> & Partial<Pick<ApiRouter, "call">>,
   user: UserInfo = CONTROLLER_USER,
 ): Transport {
-  return (request, signal) => router.handle(request, user, signal ?? request.signal);
+  const transport = (request: Request, signal?: AbortSignal) => router.handle(request, user, signal ?? request.signal);
+  const call = router.call?.bind(router);
+  if (!call) return transport;
+  return Object.assign(transport, {
+    inProcess: (request: Request, body: unknown, signal?: AbortSignal) =>
+      call(request, user, body, signal ?? request.signal),
+  });
 }

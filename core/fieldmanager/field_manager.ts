@@ -121,7 +121,7 @@ export class FieldManager {
         managers = isReset(requested) ? new Map() : decodedOrUndefined(requested);
       }
       if (!managers) {
-        managers = decodedOrUndefined(liveEntries) ?? new Map();
+        managers = decodedOrUndefined(liveEntries, true) ?? new Map();
         fromLive = true;
       }
       if (live && managers.size === 0) {
@@ -207,7 +207,7 @@ export class FieldManager {
     const applied = scoped(set, only);
     let managers: Managers;
     try {
-      managers = decodeManagedFields(live?.metadata?.managedFields);
+      managers = decodeManagedFields(live?.metadata?.managedFields, true);
     } catch (error) {
       throw failure(500, "", `failed to decode managed fields: ${error instanceof Error ? error.message : error}`);
     }
@@ -334,9 +334,9 @@ function isReset(requested: unknown): boolean {
     Object.values(only).every((v) => v === undefined || v === null || v === "");
 }
 
-function decodedOrUndefined(list: unknown): Managers | undefined {
+function decodedOrUndefined(list: unknown, stored = false): Managers | undefined {
   try {
-    const managers = decodeManagedFields(list);
+    const managers = decodeManagedFields(list, stored);
     return managers.size ? managers : undefined;
   } catch {
     return undefined;

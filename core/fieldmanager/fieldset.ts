@@ -77,10 +77,13 @@ export class FieldSet {
     return last !== undefined && last.members.has(path[path.length - 1]);
   }
 
-  /** Paths in this set or in `other`. */
+  /**
+   * Paths in this set or in `other` — one of them when it holds the other (unchanged sets keep their identity, and
+   * with it the stored FieldsV1 document they were decoded from).
+   */
   union(other: FieldSet): FieldSet {
-    if (other.empty) return this;
-    if (this.empty) return other;
+    if (other.empty || other.#within(this)) return this;
+    if (this.empty || this.#within(other)) return other;
     const out = new FieldSet();
     if (this.#members?.size || other.#members?.size) {
       out.#members = new Set([...this.members, ...other.members]);
@@ -94,17 +97,35 @@ export class FieldSet {
     return out;
   }
 
-  /** Paths in this set that are not in `other` (paths below them stay unless `other` holds them too). */
+  /**
+   * Paths in this set that are not in `other` (paths below them stay unless `other` holds them too); this set itself
+   * when `other` takes nothing from it.
+   */
   difference(other: FieldSet): FieldSet {
     if (other.empty || this.empty) return this;
     const out = new FieldSet();
-    for (const element of this.members) if (!other.members.has(element)) out.addMember(element);
+    let unchanged = true;
+    for (const element of this.members) {
+      if (!other.members.has(element)) out.addMember(element);
+      else unchanged = false;
+    }
     for (const [element, child] of this.children) {
       const theirs = other.#children?.get(element);
       const rest = theirs ? child.difference(theirs) : child;
+      if (rest !== child) unchanged = false;
       if (!rest.empty) (out.#children ??= new Map()).set(element, rest);
     }
-    return out;
+    return unchanged ? this : out;
+  }
+
+  /** Whether every path of this set is in `other`. */
+  #within(other: FieldSet): boolean {
+    for (const element of this.members) if (!other.members.has(element)) return false;
+    for (const [element, child] of this.children) {
+      const theirs = other.#children?.get(element);
+      if (!theirs || !child.#within(theirs)) return false;
+    }
+    return true;
   }
 
   /** Paths in both sets. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { decodeFieldsV1, encodeFieldsV1 } from "./fieldsv1.ts";
+import { decodeFieldsV1, encodeFieldsV1, type FieldsV1 } from "./fieldsv1.ts";
 import type { FieldSet } from "./fieldset.ts";
 
 /** How a manager last wrote: a server-side apply, or any other write. */
@@ -64,15 +64,22 @@ export function describeManager(
 }
 
 /**
+ * The FieldsV1 documents of stored entries, by the sets decoded from them: a set that comes through a write unchanged
+ * is written back as it was read, rather than encoded again (the stored form is this encoder's own).
+ */
+const storedDocuments = new WeakMap<FieldSet, FieldsV1>();
+
+/**
  * The entries of a `managedFields` list; throws on an entry kube-apiserver would not decode (an unknown operation,
- * no apiVersion, a fieldsType other than FieldsV1, malformed fields).
+ * no apiVersion, a fieldsType other than FieldsV1, malformed fields). `stored` says the list is a stored object's,
+ * which this encoder wrote.
  *
  * @example
  * ```ts
  * decodeManagedFields([{ manager: "kubectl", operation: "Apply", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1: { "f:data": {} } }]);
  * ```
  */
-export function decodeManagedFields(list: unknown): Managers {
+export function decodeManagedFields(list: unknown, stored = false): Managers {
   const managers: Managers = new Map();
   if (list === undefined || list === null) return managers;
   if (!Array.isArray(list)) throw new Error("managedFields must be a list");
@@ -87,12 +94,14 @@ export function decodeManagedFields(list: unknown): Managers {
           : `missing fieldsType in managed fields entry ${i}`,
       );
     }
+    const document = e.fieldsV1 ?? {};
     const entry: ManagerEntry = {
       manager: typeof e.manager === "string" ? e.manager : "",
       operation: e.operation,
       apiVersion: e.apiVersion,
-      fields: decodeFieldsV1(e.fieldsV1 ?? {}),
+      fields: decodeFieldsV1(document),
     };
+    if (stored) storedDocuments.set(entry.fields, document as FieldsV1);
     if (typeof e.subresource === "string" && e.subresource) entry.subresource = e.subresource;
     if (typeof e.time === "string" && e.time) entry.time = e.time;
     managers.set(managerIdentifier(entry), entry);
@@ -127,7 +136,7 @@ export function encodeManagedFields(managers: Managers): Record<string, unknown>
     apiVersion: e.apiVersion,
     ...(e.time ? { time: e.time } : {}),
     fieldsType: "FieldsV1",
-    fieldsV1: encodeFieldsV1(e.fields),
+    fieldsV1: storedDocuments.get(e.fields) ?? encodeFieldsV1(e.fields),
     ...(e.subresource ? { subresource: e.subresource } : {}),
   }));
 }

@@ -35,6 +35,25 @@ export interface InformerOptions extends SelectorOptions {
   maxBackoffMs?: number;
   /** Called with errors the informer recovers from (for logs); defaults to nothing. */
   onError?(error: unknown): void;
+  /**
+   * client-go's `SetTransform`: applied to every object (the informer's own copy) before it is cached or handed to a
+   * handler, to keep only what its readers need — e.g. {@linkcode stripManagedFields}.
+   */
+  transform?(object: KubeObject): KubeObject;
+}
+
+/**
+ * client-go's `TransformStripManagedFields`: drops `metadata.managedFields`, which no controller reads and which make
+ * up much of a cached object — kube-controller-manager's and kube-apiserver's shared informers drop them too.
+ *
+ * @example
+ * ```ts
+ * new Informer(source, { transform: stripManagedFields });
+ * ```
+ */
+export function stripManagedFields(object: KubeObject): KubeObject {
+  if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
+  return object;
 }
 
 /** A watch ERROR event's Status, or a thrown error with a code: was it 410 Gone / Expired? */
@@ -182,7 +201,8 @@ export class Informer {
     return progressed;
   }
 
-  #apply(type: "ADDED" | "MODIFIED" | "DELETED", object: KubeObject): void {
+  #apply(type: "ADDED" | "MODIFIED" | "DELETED", received: KubeObject): void {
+    const object = this.options.transform ? this.options.transform(received) : received;
     if (type === "DELETED") {
       const old = this.indexer.delete(objectKey(object));
       if (old) { for (const h of this.#handlers) h.delete?.(object); }

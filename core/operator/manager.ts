@@ -1,13 +1,14 @@
 /**
  * The manager: one per process. It owns the shared informers (one per kind, whatever number of
  * controllers use it), starts controllers, and — when leader election is configured — runs the
- * controllers that need it only while this process holds the Lease.
+ * controllers that need it only while this process holds the Lease. Its caches keep no managedFields,
+ * as kube-controller-manager's shared informers keep none.
  *
  * @module
  */
 import type { Indexer } from "./cache/indexer.ts";
 import type { Controller } from "./controller.ts";
-import { Informer, type InformerOptions } from "./informer.ts";
+import { Informer, type InformerOptions, stripManagedFields } from "./informer.ts";
 import { type LeaderElectionOptions, LeaderElector } from "./leader_election.ts";
 import type { Kind, LeaseClient, ListWatcher } from "./source.ts";
 
@@ -15,7 +16,7 @@ import type { Kind, LeaseClient, ListWatcher } from "./source.ts";
 export interface ManagerOptions {
   /** The list+watch source of a kind (adapted from the Client). */
   source(kind: Kind): ListWatcher;
-  /** Options every informer gets (back-off, error reporting). */
+  /** Options every informer gets (back-off, error reporting; the transform defaults to stripping managedFields). */
   informerOptions?: Omit<InformerOptions, "indexers">;
   /** Run leader-elected controllers only while holding this Lease. */
   leaderElection?: Omit<LeaderElectionOptions, "onStartedLeading" | "onStoppedLeading"> & { client: LeaseClient };
@@ -60,7 +61,10 @@ export class Manager {
     const key = kindKey(kind);
     let informer = this.#informers.get(key);
     if (!informer) {
-      informer = new Informer(this.options.source(kind), this.options.informerOptions);
+      informer = new Informer(this.options.source(kind), {
+        transform: stripManagedFields,
+        ...this.options.informerOptions,
+      });
       this.#informers.set(key, informer);
       if (this.#signal && !this.#signal.aborted) this.#run(informer, this.#signal);
     }

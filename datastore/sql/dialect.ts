@@ -20,6 +20,11 @@ export interface SqlDialect {
    * on any server sharing the database, can insert, so revisions are numbered and committed in order.
    */
   writeTransaction<T>(fn: (trx: Transaction<KineDatabase>) => Promise<T>): Promise<T>;
+  /**
+   * For a database whose commits return before they are on disk: make every transaction committed before
+   * the call durable (off the event loop). The log acknowledges, serves and watches nothing before.
+   */
+  sync?(): Promise<void>;
   /** Tell other servers that rows up to `revision` were committed (inside the write transaction). */
   notify?(trx: Transaction<KineDatabase>, revision: number): Promise<void>;
   /** Call `onChange` whenever another server commits; resolves to an unsubscribe function. */

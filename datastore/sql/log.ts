@@ -3,10 +3,13 @@
  *
  * Writes from concurrent callers are group-committed: one transaction per batch, holding the
  * dialect's write lock, so revisions commit in the order they are numbered on every server sharing
- * the database and a watcher reading `id > last` never skips one.
+ * the database and a watcher reading `id > last` never skips one. A dialect whose commits return before
+ * they are on disk (SQLite) syncs in the background while the next batch commits; nothing is
+ * acknowledged, read or watched before its revision is on disk.
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { Selectable, Transaction } from "kysely";
 import {
   CompactedError,
@@ -29,6 +32,7 @@ import type { SqlDialect } from "./dialect.ts";
 import { COMPACT_KEY, type KineDatabase, type KineRow } from "./schema.ts";
 import { WatchHub } from "./watch_hub.ts";
 import { LeaseReaper } from "./lease_reaper.ts";
+import { Durability } from "./durability.ts";
 
 /** Rows a batch (write, poll, replay or compaction) handles at most. */
 const BATCH = 500;
@@ -76,6 +80,7 @@ export class SqlLog implements Store {
   readonly #dialect: SqlDialect;
   readonly #hub: WatchHub;
   readonly #reaper: LeaseReaper;
+  #durability?: Durability;
   #queue: Pending[] = [];
   #flushing = false;
   #closed = false;
@@ -84,7 +89,12 @@ export class SqlLog implements Store {
   private constructor(dialect: SqlDialect, startRevision: number) {
     this.#dialect = dialect;
     this.backend = dialect.name;
-    this.#hub = new WatchHub((after) => this.#readAfter(after), startRevision, dialect.pollIntervalMs);
+    // Watchers read only what is on disk.
+    this.#hub = new WatchHub(
+      (after) => this.#readAfter(after, this.#durability?.revision),
+      startRevision,
+      dialect.pollIntervalMs,
+    );
     this.#reaper = new LeaseReaper(this);
   }
 
@@ -94,6 +104,11 @@ export class SqlLog implements Store {
       await dialect.createSchema();
       const log = new SqlLog(dialect, 0);
       const start = await log.currentRevision();
+      if (dialect.sync) {
+        // What a previous process committed may still be only in the page cache.
+        await dialect.sync();
+        log.#durability = new Durability(dialect.sync, start, () => log.#hub.wake());
+      }
       log.#hub.start(start);
       if (dialect.listen) log.#unlisten = await dialect.listen(() => log.#hub.wake());
       await log.#reaper.start(start, await log.#rowsWithLease(start));
@@ -107,11 +122,14 @@ export class SqlLog implements Store {
   }
 
   async currentRevision(): Promise<number> {
-    return await this.#guard(async () => {
+    const revision = await this.#guard(async () => {
       const row = await this.#dialect.db.selectFrom("kine").select((eb) => eb.fn.max("id").as("rev"))
         .executeTakeFirst();
       return Number(row?.rev ?? 0);
     });
+    // A revision is only answered once it is on disk: nobody sees a write a power cut could take back.
+    await this.#durability?.until(revision);
+    return revision;
   }
 
   async compactRevision(): Promise<number> {
@@ -123,12 +141,36 @@ export class SqlLog implements Store {
   }
 
   async get(key: string, options: { revision?: number } = {}): Promise<{ revision: number; kv?: KeyValue }> {
+    if (!options.revision || options.revision <= 0) return await this.#getCurrent(key);
     const revision = await this.#readRevision(options.revision);
     return await this.#guard(async () => {
       const row = await this.#dialect.db.selectFrom("kine").selectAll().where("name", "=", key)
         .where("id", "<=", revision).orderBy("id", "desc").limit(1).executeTakeFirst() as Row | undefined;
       return { revision, kv: row && !row.deleted ? toKeyValue(row) : undefined };
     });
+  }
+
+  /** The current revision and the key's newest version, read in one statement (so at one snapshot). */
+  async #getCurrent(key: string): Promise<{ revision: number; kv?: KeyValue }> {
+    const row = await this.#guard(() =>
+      this.#dialect.db
+        .selectFrom((eb) => eb.selectFrom("kine").select((e) => e.fn.max("id").as("rev")).as("r"))
+        .leftJoin("kine as kv", (join) =>
+          join.on((eb) =>
+            eb(
+              "kv.id",
+              "=",
+              eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid")).where("name", "=", key),
+            )
+          ))
+        .selectAll("kv")
+        .select("r.rev")
+        .executeTakeFirst()
+    );
+    const revision = Number(row?.rev ?? 0);
+    await this.#durability?.until(revision);
+    const found = row?.id !== null && row?.id !== undefined && !row.deleted;
+    return { revision, kv: found ? toKeyValue(row as Row) : undefined };
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
@@ -265,6 +307,7 @@ export class SqlLog implements Store {
     this.#reaper.stop();
     this.#hub.stop();
     while (this.#flushing) await new Promise((r) => setTimeout(r, 5));
+    await this.#durability?.drained().catch(() => {});
     await this.#unlisten?.().catch(() => {});
     await this.#dialect.close();
   }
@@ -329,8 +372,8 @@ export class SqlLog implements Store {
       this.#queue.push({ op, resolve, reject });
       if (!this.#flushing) {
         this.#flushing = true;
-        // Let callers of the same tick join the first batch.
-        queueMicrotask(() => this.#flush());
+        // Let every caller of this turn of the event loop join the batch (the next turn follows at once).
+        setImmediate(() => this.#flush());
       }
     });
   }
@@ -340,7 +383,7 @@ export class SqlLog implements Store {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, BATCH);
         await this.#commit(batch);
-        this.#hub.wake();
+        if (!this.#durability) this.#hub.wake();
       }
     } finally {
       this.#flushing = false;
@@ -349,6 +392,7 @@ export class SqlLog implements Store {
 
   async #commit(batch: Pending[]): Promise<void> {
     let outcomes: (Row | Error)[];
+    let last = 0;
     try {
       outcomes = await this.#dialect.writeTransaction(async (trx) => {
         // Under the write lock nobody else can insert, so the batch numbers its rows itself, gap-free,
@@ -370,6 +414,7 @@ export class SqlLog implements Store {
           await trx.insertInto("kine").values(chunk).execute();
         }
         if (rows.length && this.#dialect.notify) await this.#dialect.notify(trx, revision);
+        last = revision;
         return results;
       });
     } catch (error) {
@@ -382,7 +427,17 @@ export class SqlLog implements Store {
       for (const pending of batch) pending.reject(failure);
       return;
     }
-    outcomes.forEach((outcome, i) => outcome instanceof Error ? batch[i].reject(outcome) : batch[i].resolve(outcome));
+    const settle = () =>
+      outcomes.forEach((outcome, i) => outcome instanceof Error ? batch[i].reject(outcome) : batch[i].resolve(outcome));
+    if (!this.#durability) return settle();
+    // Acknowledged once on disk; meanwhile the next batch may commit.
+    this.#durability.committed(last);
+    this.#durability.until(last).then(settle, (error) => {
+      const failure = new UnavailableError(`datastore ${this.#dialect.name} could not sync: ${messageOf(error)}`, {
+        cause: error,
+      });
+      for (const pending of batch) pending.reject(failure);
+    });
   }
 
   /** The newest row of each key. */
@@ -392,8 +447,8 @@ export class SqlLog implements Store {
       const rows = await trx.selectFrom("kine as kv")
         .innerJoin(
           (eb) =>
-            eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid")).where("name", "in", keys.slice(i, i + BATCH))
-              .groupBy("name").as("m"),
+            eb.selectFrom("kine").select((e) => e.fn.max("id").as("mid"))
+              .where("name", "in", paddedToPowerOfTwo(keys.slice(i, i + BATCH))).groupBy("name").as("m"),
           (join) => join.onRef("kv.id", "=", "m.mid"),
         )
         .selectAll("kv").execute() as Row[];
@@ -443,33 +498,63 @@ function nextRow(current: Row | undefined, op: WriteOp, id: number): Row | Error
   if (op.expected !== undefined && Number(live.id) !== op.expected) {
     return new ConflictError(op.key, op.expected, toKeyValue(live));
   }
-  const base = {
+  // Every row has its columns in one order, so every INSERT of n rows is the same statement.
+  const deleted = op.kind === "delete";
+  return {
     id,
     name: op.key,
     created: 0,
+    deleted: deleted ? 1 : 0,
     create_revision: toKeyValue(live).createRevision,
     prev_revision: Number(live.id),
+    lease: deleted ? live.lease : op.ttl,
+    value: deleted ? live.value : op.value,
   };
-  return op.kind === "update"
-    ? { ...base, deleted: 0, lease: op.ttl, value: op.value }
-    : { ...base, deleted: 1, lease: live.lease, value: live.value };
 }
 
-/** Rows split so that no INSERT carries more than a few MiB or too many bound parameters. */
+/** Most rows an INSERT carries (a power of two, see {@linkcode insertChunks}). */
+const INSERT_ROWS = 128;
+
+/**
+ * Rows split so that no INSERT carries more than a few MiB or too many bound parameters, and into chunks of
+ * power-of-two sizes: the statements a database prepares and keeps (SQLite's, each holding on to its last
+ * parameters) then come in eight shapes rather than one per batch size.
+ */
 function* insertChunks(rows: Row[]): Generator<Row[]> {
   let chunk: Row[] = [];
   let bytes = 0;
   for (const row of rows) {
     const size = (row.value?.length ?? 0) + row.name.length;
-    if (chunk.length && (chunk.length >= 200 || bytes + size > 4 * 1024 * 1024)) {
-      yield chunk;
+    if (chunk.length && (chunk.length >= INSERT_ROWS || bytes + size > 4 * 1024 * 1024)) {
+      yield* powerOfTwoChunks(chunk);
       chunk = [];
       bytes = 0;
     }
     chunk.push(row);
     bytes += size;
   }
-  if (chunk.length) yield chunk;
+  yield* powerOfTwoChunks(chunk);
+}
+
+function* powerOfTwoChunks(rows: Row[]): Generator<Row[]> {
+  let start = 0;
+  for (let size = INSERT_ROWS; size >= 1; size /= 2) {
+    if (rows.length - start >= size) {
+      yield rows.slice(start, start + size);
+      start += size;
+    }
+  }
+}
+
+/**
+ * `keys` made as long as the next power of two by repeating the last (an `IN` list means the same with a key twice),
+ * so that the statements a database prepares and keeps come in a few lengths.
+ */
+function paddedToPowerOfTwo(keys: string[]): string[] {
+  let length = 1;
+  while (length < keys.length) length *= 2;
+  if (keys.length === 0 || keys.length === length) return keys;
+  return [...keys, ...Array(length - keys.length).fill(keys[keys.length - 1])];
 }
 
 function messageOf(error: unknown): string {

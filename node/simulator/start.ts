@@ -7,7 +7,7 @@
  * @module
  */
 import { type Client, isAlreadyExists, isConflict } from "../../core/client/mod.ts";
-import { Informer, listWatcherFor, objectKey } from "../../core/operator/mod.ts";
+import { Informer, listWatcherFor, objectKey, stripManagedFields } from "../../core/operator/mod.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { healthyConditions, internalIP, type SimNode, simulatedNode } from "./node_object.ts";
 import { type LocalNode, NODE_NAME_INDEX, NODES, type Pod, PODS, simulatedPods } from "./pods.ts";
@@ -129,13 +129,15 @@ export async function startSimulatedNodes(options: SimulatedNodesOptions): Promi
   const running: Promise<unknown>[] = [];
 
   const onError = (error: unknown) => log(`Simulated nodes: watch: ${error}`);
+  // A kubelet never reads managedFields: ten thousand pods are cached lighter without them.
   const podInformer = new Informer(listWatcherFor(client, PODS), {
     // Only bound pods concern a kubelet; one watch serves every simulated node.
     fieldSelector: "spec.nodeName!=",
     indexers: { [NODE_NAME_INDEX]: (pod) => [(pod as Pod).spec?.nodeName ?? ""] },
     onError,
+    transform: stripManagedFields,
   });
-  const nodeInformer = new Informer(listWatcherFor(client, NODES), { onError });
+  const nodeInformer = new Informer(listWatcherFor(client, NODES), { onError, transform: stripManagedFields });
   running.push(podInformer.run(signal), nodeInformer.run(signal));
   await Promise.race([Promise.all([podInformer.synced, nodeInformer.synced]), aborted(signal)]);
 

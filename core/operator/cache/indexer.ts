@@ -112,7 +112,9 @@ export class Indexer {
   byIndex(index: string, value: string): KubeObject[] {
     const values = this.#indexes.get(index);
     if (!values) throw new Error(`no index named ${index}`);
-    return [...(values.get(value) ?? [])].map((key) => this.#items.get(key)!);
+    const objects: KubeObject[] = [];
+    for (const key of values.get(value) ?? []) objects.push(this.#items.get(key)!);
+    return objects;
   }
 
   #indexOne(name: string, fn: IndexFunc, key: string, object: KubeObject): void {

@@ -215,3 +215,95 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "rest: a write starting from a version another server replaced goes through on a fresh read",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    // Another API server sharing the datastore: this Rest never sees its writes but in the store.
+    const other = new Rest(store, new BuiltinStrategy(store));
+    try {
+      await rest.create(configmaps, "default", cm("shared"));
+      await other.patch(configmaps, "default", "shared", "merge", { data: { other: "1" } });
+      const patched = await rest.patch(configmaps, "default", "shared", "merge", { data: { mine: "1" } });
+      assert.deepEqual(patched.data, { k: "shared", other: "1", mine: "1" });
+      // What this Rest last wrote, written again after the other server changed it, is a change: it is stored.
+      await other.patch(configmaps, "default", "shared", "merge", { data: { other: "2" } });
+      const { resourceVersion: _, ...meta } = patched.metadata!;
+      const again = await rest.update(configmaps, "default", "shared", { ...patched, metadata: meta });
+      assert.deepEqual(again.data, { k: "shared", other: "1", mine: "1" });
+      assert.deepEqual((await other.get(configmaps, "default", "shared")).data, again.data);
+      // A precondition on the version the other server wrote holds.
+      const current = await other.get(configmaps, "default", "shared");
+      await other.patch(configmaps, "default", "shared", "merge", { data: { other: "3" } });
+      await assert.rejects(
+        rest.update(configmaps, "default", "shared", current),
+        (e) => e instanceof StatusError && e.status.reason === "Conflict",
+      );
+      const latest = await other.get(configmaps, "default", "shared");
+      const updated = await rest.update(configmaps, "default", "shared", { ...latest, data: { k: "last" } });
+      assert.deepEqual(updated.data, { k: "last" });
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: a write to an object another server deleted is NotFound",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    const other = new Rest(store, new BuiltinStrategy(store));
+    try {
+      await rest.create(configmaps, "default", cm("gone"));
+      await other.delete(configmaps, "default", "gone");
+      await assert.rejects(
+        rest.patch(configmaps, "default", "gone", "merge", { data: { x: "1" } }),
+        (e) => e instanceof StatusError && e.status.reason === "NotFound",
+      );
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: every watcher of a change gets an object of its own",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    try {
+      const from = await store.currentRevision();
+      const first = rest.watch(configmaps, "default", { resourceVersion: String(from) });
+      const second = rest.watch(configmaps, "default", { resourceVersion: String(from) });
+      const [a, b] = [take(first, 1), take(second, 1)];
+      await rest.create(configmaps, "default", cm("seen"));
+      const [[one], [two]] = await Promise.all([a, b]);
+      assert.notEqual(one.object, two.object);
+      (one.object.data as Record<string, string>).k = "changed by one watcher";
+      assert.equal((two.object.data as Record<string, string>).k, "seen");
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "rest: a watch whose signal was aborted before it started ends at once",
+  ...options,
+  fn: async () => {
+    const { store, rest, configmaps } = await setup();
+    try {
+      const events = rest.watch(configmaps, "default", {
+        resourceVersion: String(await store.currentRevision()),
+        allowWatchBookmarks: true,
+        signal: AbortSignal.abort(),
+      });
+      assert.deepEqual(await take(events, 1), []);
+    } finally {
+      await store.close();
+    }
+  },
+});

@@ -1,7 +1,14 @@
 // The behaviours every Client transport must share, run against a real server by client_test.ts.
 import assert from "node:assert/strict";
 import type { V1ConfigMap, V1Deployment } from "@kubernetes/client-node";
-import { type Client, isAlreadyExists, isConflict, isNotFound, type WatchEvent } from "../../../core/client/mod.ts";
+import {
+  ApiError,
+  type Client,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type WatchEvent,
+} from "../../../core/client/mod.ts";
 
 const CONFIGMAP = { apiVersion: "v1", kind: "ConfigMap" } as const;
 const DEPLOYMENT = { apiVersion: "apps/v1", kind: "Deployment" } as const;
@@ -173,6 +180,53 @@ export async function clientBehaviours(t: Deno.TestContext, client: Client): Pro
     assert.equal(ns.metadata?.name, "client-ns");
     const read = await client.get({ apiVersion: "v1", kind: "Namespace" }, undefined, "client-ns");
     assert.equal((read.metadata as { name?: string }).name, "client-ns");
+  });
+
+  await t.step("an invalid object is refused as Invalid, its causes naming each field with a reason", async () => {
+    const bad = { ...configMap("Not_A_Name"), data: { "bad key!": "x" } };
+    await assert.rejects(client.create(bad), (e) => {
+      assert.ok(e instanceof ApiError, `expected an ApiError, got ${e}`);
+      assert.equal(e.code, 422);
+      assert.equal(e.reason, "Invalid");
+      const causes = (e.status.details?.causes ?? []) as { reason?: string; field?: string }[];
+      assert.ok(causes.length >= 2, JSON.stringify(causes));
+      for (const cause of causes) assert.equal(cause.reason, "FieldValueInvalid", JSON.stringify(cause));
+      assert.deepEqual(causes.map((c) => c.field).sort(), ["data[bad key!]", "metadata.name"]);
+      return true;
+    });
+  });
+
+  await t.step("what the client sends stays as it was, and what it gets back is its own", async () => {
+    const sent = configMap("owned", { tier: "a" }, { k: "v" });
+    const before = structuredClone(sent);
+    const created = await client.create(sent);
+    assert.deepEqual(sent, before);
+    created.data!.k = "changed locally";
+    assert.equal((await client.get<V1ConfigMap>(CONFIGMAP, "default", "owned")).data?.k, "v");
+  });
+
+  await t.step("two watches of one change each get an object of their own", async () => {
+    const from = (await client.list(CONFIGMAP, "default")).metadata.resourceVersion;
+    const stop = new AbortController();
+    const first = (async () => {
+      for await (
+        const e of client.watch<V1ConfigMap>(CONFIGMAP, "default", { resourceVersion: from, signal: stop.signal })
+      ) {
+        return e.object;
+      }
+    })();
+    const second = (async () => {
+      for await (
+        const e of client.watch<V1ConfigMap>(CONFIGMAP, "default", { resourceVersion: from, signal: stop.signal })
+      ) {
+        return e.object;
+      }
+    })();
+    await client.create(configMap("watched", {}, { k: "v" }));
+    const [one, two] = await withTimeout(Promise.all([first, second]), "both watches");
+    stop.abort();
+    one!.data!.k = "changed by one watcher";
+    assert.equal(two!.data?.k, "v");
   });
 }
 

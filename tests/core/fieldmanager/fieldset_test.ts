@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { compare } from "../../../core/fieldmanager/compare.ts";
 import { encodeFieldsV1 } from "../../../core/fieldmanager/fieldsv1.ts";
+import { FieldSet } from "../../../core/fieldmanager/fieldset.ts";
 import { pathString } from "../../../core/fieldmanager/path.ts";
 import { fieldSetOf, schemaErrorsMessage } from "../../../core/fieldmanager/tofieldset.ts";
 import { builtinObjectType, customResourceType } from "../../../core/fieldmanager/types.ts";
@@ -135,4 +136,22 @@ Deno.test("compare: added containers count themselves, changed leaves are modifi
   assert.deepEqual(added.paths().map(pathString), [".metadata.labels", ".metadata.labels.x"]);
   assert.deepEqual(modified.paths().map(pathString), [".data.a"]);
   assert.deepEqual(removed.paths().map(pathString), [".data.b"]);
+});
+
+function set(...members: string[][]): FieldSet {
+  const out = new FieldSet();
+  for (const path of members) out.insert(path);
+  return out;
+}
+
+Deno.test("field set: a union adding nothing, or a difference taking nothing, is the set itself", () => {
+  const owned = set(["f:data", "f:a"], ["f:data", "f:b"], ["f:metadata", "f:labels", "f:app"]);
+  const part = set(["f:data", "f:a"]);
+  const other = set(["f:spec", "f:replicas"]);
+  assert.equal(owned.union(part), owned);
+  assert.equal(part.union(owned), owned);
+  assert.equal(owned.difference(other), owned);
+  assert.notEqual(owned.difference(part), owned);
+  assert.deepEqual(owned.difference(part).paths(), [["f:data", "f:b"], ["f:metadata", "f:labels", "f:app"]]);
+  assert.equal(owned.union(other).paths().length, 4);
 });

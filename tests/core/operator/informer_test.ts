@@ -1,7 +1,8 @@
 // Informers over the real REST layer and SQLite: list then watch, resume after a dropped watch,
-// relist after 410, indexes.
+// relist after 410, indexes, transforms.
 import assert from "node:assert/strict";
-import { Informer } from "../../../core/operator/informer.ts";
+import { Informer, stripManagedFields } from "../../../core/operator/informer.ts";
+import { Manager } from "../../../core/operator/manager.ts";
 import { NAMESPACE_INDEX } from "../../../core/operator/cache/indexer.ts";
 import type { KubeObject } from "../../../core/operator/source.ts";
 import { eventually, setup } from "./rest_source.ts";
@@ -142,6 +143,56 @@ Deno.test({
       assert.deepEqual(informer.indexer.byIndex(NAMESPACE_INDEX, "other"), []);
       stop.abort();
       await run;
+    } finally {
+      stop.abort();
+      await env.store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "informer: a transform shapes every object before it is cached or handed to a handler",
+  ...options,
+  fn: async () => {
+    const env = await setup();
+    const stop = new AbortController();
+    try {
+      await env.rest.create(env.configmaps, "default", cm("listed"));
+      const informer = new Informer(env.source(env.configmaps), { transform: stripManagedFields });
+      const handled: KubeObject[] = [];
+      informer.addHandler({ add: (o) => handled.push(o), update: (_, o) => handled.push(o) });
+      const run = informer.run(stop.signal);
+      await informer.synced;
+      await env.rest.create(env.configmaps, "default", cm("watched"));
+      await eventually(() => handled.length === 2, "both objects");
+      for (const object of [...handled, ...informer.indexer.list()]) {
+        assert.equal(object.metadata?.managedFields, undefined, `${object.metadata?.name}`);
+      }
+      assert.ok((await env.rest.get(env.configmaps, "default", "watched")).metadata?.managedFields);
+      stop.abort();
+      await run;
+    } finally {
+      stop.abort();
+      await env.store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "manager: the shared caches keep no managedFields, as kube-controller-manager's keep none",
+  ...options,
+  fn: async () => {
+    const env = await setup();
+    const stop = new AbortController();
+    try {
+      await env.rest.create(env.configmaps, "default", cm("a"));
+      const manager = new Manager({ source: env.source });
+      const informer = manager.informer(env.configmaps);
+      const done = manager.start(stop.signal);
+      await informer.synced;
+      assert.equal(manager.cache(env.configmaps).get("default/a")?.metadata?.managedFields, undefined);
+      stop.abort();
+      await done;
     } finally {
       stop.abort();
       await env.store.close();

@@ -38,6 +38,7 @@ export class RestSource implements ListWatcher {
     const onAbort = () => stop.abort();
     options.signal.addEventListener("abort", onAbort, { once: true });
     cut.addEventListener("abort", onAbort, { once: true });
+    if (options.signal.aborted) stop.abort();
     try {
       yield* this.rest.watch(this.info, namespace, { ...options, signal: stop.signal });
     } finally {
