@@ -34,6 +34,7 @@ import { versionText } from "./core/version.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
+import { startAgent } from "./node/agent/mod.ts";
 
 /** The logger for a daemon command: debug lines with its `--debug` or the top-level one. */
 function loggerFor(command: FlagCommand): Logger {
@@ -119,8 +120,32 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     })
     : undefined;
   if (simulated) log.info(`${simulated.names.length} simulated nodes registered`);
+  const agent = options.disableAgent ? undefined : await startAgent({
+    client: new ApiClient(inProcessTransport(server.router), server.registry),
+    dataDir: options.dataDir,
+    nodeName: options.nodeName,
+    nodeIP: options.nodeIp[0],
+    nodeLabels: options.nodeLabel,
+    nodeTaints: options.nodeTaint,
+    controlPlane: true,
+    pauseImage: options.pauseImage,
+    containerRuntimeEndpoint: options.containerRuntimeEndpoint,
+    kubeletArgs: options.kubeletArg,
+    clusterDNS: options.clusterDns.length ? options.clusterDns : undefined,
+    clusterDomain: options.clusterDomain,
+    resolvConf: options.resolvConf,
+    signal: abort.signal,
+    log: (line) => log.info(line),
+  }).catch(async (error) => {
+    abort.abort();
+    await simulated?.stopped;
+    await server.stop();
+    throw new CliError(`cannot start the node agent: ${(error as Error).message}`);
+  });
+  if (agent) log.info(`Node agent running as node ${agent.nodeName}`);
   await stopping;
   log.info("Shutting down");
+  await agent?.stopped;
   await simulated?.stopped;
   await server.stop();
 }

@@ -1,14 +1,26 @@
 /**
  * `k3s agent`'s flags (K3s 1.32, `pkg/cli/cmds/agent.go` and `docs/cli/agent.md`). The node
- * settings are shared with `k3s server`, which also runs an agent; none is implemented yet, since
- * the node agent arrives with its own issue.
+ * settings are shared with `k3s server`, which also runs an agent; those the node agent honours are
+ * marked implemented.
  *
  * @module
  */
 import type { FlagSpec } from "../flag.ts";
 import { COMMON_FLAGS } from "./common.ts";
 
-const node = (spec: Omit<FlagSpec, "implemented">): FlagSpec => ({ ...spec, implemented: false });
+/** The node settings the agent honours. */
+const IMPLEMENTED = new Set([
+  "node-name",
+  "node-label",
+  "node-taint",
+  "container-runtime-endpoint",
+  "pause-image",
+  "node-ip",
+  "resolv-conf",
+  "kubelet-arg",
+]);
+
+const node = (spec: Omit<FlagSpec, "implemented">): FlagSpec => ({ ...spec, implemented: IMPLEMENTED.has(spec.name) });
 
 /** The node flags `k3s server` accepts too, keyed by name so each command lists them in K3s's order. */
 export const NODE_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries([

@@ -33,6 +33,16 @@ export interface ServerFlags {
   /** `--disable`: packaged components (or manifest basenames) not to deploy, comma lists split. */
   disable: string[];
   disableAgent: boolean;
+  clusterDns: string[];
+  clusterDomain: string;
+  nodeName?: string;
+  nodeLabel: string[];
+  nodeTaint: string[];
+  nodeIp: string[];
+  containerRuntimeEndpoint?: string;
+  pauseImage: string;
+  resolvConf?: string;
+  kubeletArg: string[];
   simulatedNodes: number;
   secretsEncryption: boolean;
   disableHelmController: boolean;
@@ -121,14 +131,14 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
     type: "string",
     default: "30000-32767",
   }),
-  later({
+  done({
     name: "cluster-dns",
     usage: "(networking) IPv4 Cluster IP for coredns service. Should be in your service-cidr range",
     type: "list",
     commaSeparated: true,
     defaultText: "10.43.0.10",
   }),
-  later({ name: "cluster-domain", usage: "(networking) Cluster Domain", type: "string", default: "cluster.local" }),
+  done({ name: "cluster-domain", usage: "(networking) Cluster Domain", type: "string", default: "cluster.local" }),
   later({
     name: "flannel-backend",
     usage: "(networking) Backend (valid values: 'none', 'vxlan', 'host-gw', 'wireguard-native'",
