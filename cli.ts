@@ -132,8 +132,10 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     containerRuntimeEndpoint: options.containerRuntimeEndpoint,
     kubeletArgs: options.kubeletArg,
     clusterDNS: options.clusterDns.length ? options.clusterDns : undefined,
+    serviceCIDR: options.serviceCidr,
     clusterDomain: options.clusterDomain,
     resolvConf: options.resolvConf,
+    streams: server.nodes,
     signal: abort.signal,
     log: (line) => log.info(line),
   }).catch(async (error) => {

@@ -26,6 +26,7 @@ import {
 } from "./status.ts";
 import type { KubeObject } from "./storage.ts";
 import { type Attributes, requestAttributes } from "../auth/authorization/attributes.ts";
+import { logOptions, type NodeStreams, streamTarget } from "./pod_streams.ts";
 import { withRequest } from "../auth/authorization/context.ts";
 
 /** Who is asking (from the client certificate or token). */
@@ -187,7 +188,13 @@ interface WatchAnswer {
   form: ResponseForm;
 }
 
-type Answer = { code: number; value: unknown } | WatchAnswer;
+/** A response the router passes through as it is (a pod's log stream). */
+interface RawAnswer {
+  code: number;
+  raw: Response;
+}
+
+type Answer = { code: number; value: unknown } | WatchAnswer | RawAnswer;
 
 function answer(value: unknown, code = 200): Answer {
   return { code, value };
@@ -209,6 +216,8 @@ export class ApiRouter {
     private readonly virtual: VirtualHandler[] = [],
     /** Without one every request is served (REST-layer tests); the server always passes one. */
     private readonly authorization?: RequestAuthorization,
+    /** The node agents serving `pods/log`; without them logs are refused. */
+    private readonly nodes?: NodeStreams,
   ) {}
 
   /** Serve `request`; `signal` ends a watch when the client goes away. */
@@ -220,7 +229,11 @@ export class ApiRouter {
         const raw = await readBody(request);
         return { raw, value: decodeBody(raw, request.headers.get("content-type")) };
       });
-      const response = "events" in answered ? this.#stream(answered) : jsonResponse(answered.value, answered.code);
+      const response = "raw" in answered
+        ? answered.raw
+        : "events" in answered
+        ? this.#stream(answered)
+        : jsonResponse(answered.value, answered.code);
       // kube-apiserver's warning headers: code 299, no agent, the text quoted.
       for (const warning of warnings) response.headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
       return response;
@@ -245,6 +258,7 @@ export class ApiRouter {
   async call(request: Request, user: UserInfo, body: unknown, signal: AbortSignal = request.signal): Promise<Reply> {
     try {
       const answered = await this.#serve(request, user, signal, [], () => Promise.resolve({ value: body }));
+      if ("raw" in answered) return { code: answered.code, value: await answered.raw.text() };
       return "events" in answered ? { code: 200, events: inProcessEvents(answered) } : answered;
     } catch (error) {
       const { code, status } = errorStatus(error);
@@ -279,6 +293,9 @@ export class ApiRouter {
     if (!path) throw pathNotFound();
     const { info, namespace, name, subresource } = path;
     const method = request.method.toUpperCase();
+    if (subresource === "log" && info.resource === "pods" && method === "GET") {
+      return await this.#podLog(info, namespace!, name!, query, signal);
+    }
     if (subresource && !STORED_SUBRESOURCES.has(subresource)) {
       if (method !== "POST") return this.#streamingSubresource(path);
       const body = (await readRequestBody())?.value;
@@ -506,10 +523,24 @@ export class ApiRouter {
   }
 
   #streamingSubresource(path: ResourcePath): never {
-    // Logs, exec, attach and port-forward go to the pod's node agent, which has not landed yet.
-    throw badRequest(
-      `${path.subresource} for ${path.info.resource} "${path.name}" needs a node agent, and none runs yet`,
-    );
+    // exec, attach and port-forward are upgrades: the HTTPS layer hands them to the node (see pod_streams.ts).
+    throw badRequest("Upgrade request required");
+  }
+
+  /** `GET pods/log`: the container's log from its node agent, streamed as text. */
+  async #podLog(
+    info: ResourceInfo,
+    namespace: string,
+    name: string,
+    query: URLSearchParams,
+    signal: AbortSignal,
+  ): Promise<RawAnswer> {
+    const options = logOptions(query);
+    const pod = await this.rest.get(info, namespace, name);
+    const { node, target } = streamTarget(pod, query.get("container") ?? "", true);
+    if (!this.nodes) throw badRequest(`logs of pod ${name} need its node agent, and this server reaches none`);
+    const body = await this.nodes.of(node).logs(target, options, signal);
+    return { code: 200, raw: new Response(body, { headers: { "content-type": "text/plain" } }) };
   }
 }
 

@@ -8,7 +8,10 @@
  */
 import { type HttpBindings, serve } from "@hono/node-server";
 import { Hono } from "hono";
+import type { Buffer } from "node:buffer";
+import type { IncomingMessage } from "node:http";
 import https from "node:https";
+import type { Duplex } from "node:stream";
 import type { AddressInfo, Socket } from "node:net";
 import { createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
 import { errorResponse, jsonResponse, type UserInfo } from "../api/router.ts";
@@ -61,6 +64,11 @@ export interface HttpsOptions {
   log?: (line: string) => void;
   /** Told of every name clients use, before the certificate is presented (see {@linkcode ServerNameObserver}). */
   names?: ServerNameObserver;
+  /**
+   * Takes over an authenticated HTTP upgrade request (exec, attach, port-forward); a throw is answered with its
+   * Status. Without it upgrades are refused.
+   */
+  upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer, user: UserInfo) => Promise<void>;
 }
 
 /** A listening HTTPS server. */
@@ -135,6 +143,17 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       return errorResponse(error);
     }
   });
+  const upgrade = async (request: IncomingMessage, socket: TLSSocket, head: Buffer) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const certificate = verifiedCertificate(socket, options.log);
+    const user = await options.authenticate({ headers, certificate });
+    if (!user) return refuseUpgrade(socket, jsonResponse(unauthorized().status, 401));
+    if (!options.upgrade) return refuseUpgrade(socket, errorResponse(pathNotFound()));
+    await options.upgrade(request, socket, head, user);
+  };
   const contextOptions = (pair: { cert: string; key: string }) => ({ ...pair, ca: options.certificates.clientCA });
   let context: SecureContext = createSecureContext(contextOptions(options.certificates));
   const noteFailure = (what: string) => (error: unknown) => options.log?.(`Serving certificate for ${what}: ${error}`);
@@ -173,6 +192,10 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       });
     });
     server.once("error", reject);
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on("error", () => socket.destroy());
+      upgrade(request, socket as TLSSocket, head).catch((error) => refuseUpgrade(socket, errorResponse(error)));
+    });
     if (names) {
       // The TLS layer takes each connection only once the certificate covers the address it arrived on.
       const handOver = server.listeners("connection") as ((socket: Socket) => void)[];
@@ -187,4 +210,14 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
       });
     }
   });
+}
+
+/** Answer an upgrade request with `response` (a Status) and close the connection. */
+async function refuseUpgrade(socket: Duplex, response: Response): Promise<void> {
+  const body = await response.text();
+  socket.end(
+    `HTTP/1.1 ${response.status} ${response.statusText || "Error"}\r\n` +
+      `Content-Type: ${response.headers.get("content-type") ?? "application/json"}\r\n` +
+      `Content-Length: ${new TextEncoder().encode(body).length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

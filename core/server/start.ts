@@ -22,6 +22,8 @@ import {
 } from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
 import { ApiRouter } from "../api/router.ts";
+import { NodeStreams } from "../api/pod_streams.ts";
+import { podUpgradeHandler } from "./pod_upgrades.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
 import { apiExtensionsControllers, CustomResources, CustomResourceStrategy } from "../apiextensions/mod.ts";
 import { Authorization, authorizingHandler } from "../auth/authorization/mod.ts";
@@ -86,6 +88,8 @@ export interface Server {
   router: ApiRouter;
   /** The port the API listens on. */
   port: number;
+  /** Node agents register here to serve their pods' logs, exec, attach and port-forward. */
+  nodes: NodeStreams;
   kubeconfigPath: string;
   stop(): Promise<void>;
 }
@@ -165,10 +169,17 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     const apiStore = options.secretsEncryption ? encryptingStore(store, encryption) : store;
     const encryptionEndpoints = encryptionHandler(encryption);
     const rest = new Rest(apiStore, authorization.admitting(strategy));
-    const router = new ApiRouter(registry, rest, [
-      authorization.reviews,
-      tokenRequestHandler((): Client => client, { keys: serviceAccountKeys }),
-    ], authorization);
+    const nodes = new NodeStreams();
+    const router = new ApiRouter(
+      registry,
+      rest,
+      [
+        authorization.reviews,
+        tokenRequestHandler((): Client => client, { keys: serviceAccountKeys }),
+      ],
+      authorization,
+      nodes,
+    );
     const client = new ApiClient(inProcessTransport(router), registry);
     const manager = new Manager({
       source: (kind) => listWatcherFor(client, kind),
@@ -194,6 +205,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         serverCA: pki.serverCA.certPem,
       },
       authenticate: serverAuthenticator({ client, serviceAccountKeys }),
+      upgrade: podUpgradeHandler({ rest, registry, authorization, nodes }),
       handler: authorizingHandler(authorization, async (request, user, signal) => {
         const url = new URL(request.url);
         if (url.pathname === "/metrics") {
@@ -249,6 +261,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       rest,
       registry,
       router,
+      nodes,
       port: https.port,
       kubeconfigPath: options.kubeconfigPath,
       async stop() {

@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
+import type { NodeStreams } from "../../core/api/pod_streams.ts";
 import type { Client } from "../../core/client/mod.ts";
 import { errorMessage, sleep } from "../../core/operator/mod.ts";
 import { writeBridgeConflist } from "../cni/mod.ts";
@@ -21,9 +22,11 @@ import {
 import { CriClient } from "../cri/mod.ts";
 import { imagesDir, startImageImporter } from "../images/mod.ts";
 import { startKubelet } from "../kubelet/mod.ts";
+import { nodeStreaming } from "../streaming/mod.ts";
 import { goArch, machineCapacity, machineInfo } from "./machine.ts";
 import { parseKubeletArgs, parseLabel, parseTaint } from "./kubelet_args.ts";
 import { checkAgentPrerequisites } from "./prerequisites.ts";
+import { defaultClusterDNS } from "./cluster_dns.ts";
 import { type NodeSpecInputs, type Readiness, registerNode, runNodeHeartbeat } from "./node_status.ts";
 
 /** What the agent is told (K3s's agent flags). */
@@ -43,10 +46,15 @@ export interface AgentOptions {
   /** `--container-runtime-endpoint`: use this runtime instead of starting containerd. */
   containerRuntimeEndpoint?: string;
   kubeletArgs?: string[];
+  /** `--cluster-dns` (default: the tenth address of `serviceCIDR`). */
   clusterDNS?: string[];
+  /** `--service-cidr` (default `10.43.0.0/16`). */
+  serviceCIDR?: string;
   clusterDomain?: string;
   /** `--resolv-conf` (default `/etc/resolv.conf`). */
   resolvConf?: string;
+  /** Where the agent serves its pods' logs, exec, attach and port-forward (the server's {@linkcode NodeStreams}). */
+  streams?: NodeStreams;
   /** Where containerd's state and socket go (default `/run/k3s/containerd`); tests use their own. */
   runDir?: string;
   signal: AbortSignal;
@@ -108,6 +116,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { client, signal, log } = options;
   const cniBinDir = checkAgentPrerequisites({ startsContainerd: !options.containerRuntimeEndpoint });
   const kubelet = parseKubeletArgs(options.kubeletArgs ?? []);
+  const clusterDNS = options.clusterDNS ?? [defaultClusterDNS(options.serviceCIDR ?? "10.43.0.0/16")];
   const labels = Object.fromEntries((options.nodeLabels ?? []).map(parseLabel));
   const taints = (options.nodeTaints ?? []).map(parseTaint);
   const nodeName = (options.nodeName ?? hostname()).toLowerCase();
@@ -132,7 +141,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const inputs: NodeSpecInputs = {
     name: nodeName,
     nodeIP,
-    hostname: hostname(),
+    // K3s runs the kubelet with --hostname-override=<node name>, so that is the Hostname address.
+    hostname: nodeName,
     labels: {
       "beta.kubernetes.io/arch": arch,
       "beta.kubernetes.io/os": "linux",
@@ -171,14 +181,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     podLogsDir: kubelet.podLogsDir,
     imagesDir: imagesDir(options.dataDir),
     cgroupDriver,
-    clusterDNS: options.clusterDNS ?? ["10.43.0.10"],
+    clusterDNS,
     clusterDomain: options.clusterDomain ?? "cluster.local",
     resolvConf: options.resolvConf ?? "/etc/resolv.conf",
     signal,
     log,
   });
+  const unregister = options.streams?.register(nodeName, nodeStreaming(cri, log));
   const stopped = (async () => {
     await running.stopped;
+    unregister?.();
     await heartbeat;
     await importer.stop();
     cri.close();

@@ -27,8 +27,6 @@ export interface EnvDeps {
 
 interface Source {
   data?: Record<string, string>;
-  binaryData?: Record<string, string>;
-  stringData?: never;
 }
 
 /** A C identifier, as env var names from `envFrom` must be (others are skipped, as upstream does). */
@@ -62,16 +60,14 @@ export async function containerEnv(
     }
     return sources.get(key)!;
   };
+  // Upstream reads only `data` here: a ConfigMap's binaryData never becomes an environment variable.
   const value = (kind: "ConfigMap" | "Secret", source: Source, key: string): string | undefined => {
-    if (kind === "Secret") {
-      const encoded = source.data?.[key];
-      return encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8");
-    }
-    return source.data?.[key] ??
-      (source.binaryData?.[key] !== undefined ? Buffer.from(source.binaryData[key], "base64").toString() : undefined);
+    const text = source.data?.[key];
+    if (text === undefined || kind === "ConfigMap") return text;
+    return Buffer.from(text, "base64").toString("utf8");
   };
 
-  const services = pod.spec.enableServiceLinks === false ? {} : await linkedServiceEnv(deps.client, ns);
+  const services = await linkedServiceEnv(deps.client, ns, pod.spec.enableServiceLinks !== false);
   const result = new Map<string, string>();
   const lookup = (name: string) => result.get(name) ?? services[name];
 
@@ -84,7 +80,7 @@ export async function containerEnv(
       if (ref.optional) continue;
       throw new EnvError(`${kind.toLowerCase()} "${ref.name}" not found`);
     }
-    for (const key of Object.keys({ ...source.data, ...source.binaryData })) {
+    for (const key of Object.keys(source.data ?? {})) {
       const name = (from.prefix ?? "") + key;
       if (!ENV_NAME.test(name)) continue;
       result.set(name, value(kind, source, key) ?? "");
@@ -122,14 +118,26 @@ export async function containerEnv(
   return [...result].map(([name, v]) => ({ name, value: v }));
 }
 
-async function linkedServiceEnv(client: Client, namespace: string): Promise<Record<string, string>> {
+async function linkedServiceEnv(
+  client: Client,
+  namespace: string,
+  enableServiceLinks: boolean,
+): Promise<Record<string, string>> {
   const ref = { apiVersion: "v1", kind: "Service" };
-  const own = (await client.list<LinkedService>(ref, namespace)).items;
-  // Every pod sees the API server's service, whatever its namespace.
-  const kubernetes = namespace === "default" ? [] : [
-    await client.get<LinkedService>(ref, "default", "kubernetes").catch(() => undefined),
-  ].filter((s): s is LinkedService => s !== undefined);
-  return serviceEnv([...kubernetes, ...own]);
+  // Every pod sees the API server's service, whatever its namespace and enableServiceLinks; a service of the same
+  // name in the pod's own namespace takes its place.
+  const byName = new Map<string, LinkedService>();
+  const kubernetes = await client.get<LinkedService>(ref, "default", "kubernetes").catch((error) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  if (kubernetes) byName.set("kubernetes", kubernetes);
+  if (enableServiceLinks) {
+    for (const service of (await client.list<LinkedService>(ref, namespace)).items) {
+      byName.set(service.metadata.name, service);
+    }
+  }
+  return serviceEnv([...byName.values()]);
 }
 
 /**
@@ -192,6 +200,11 @@ export function resourceField(
     : container;
   if (!target) throw new EnvError(`container ${ref.containerName} not found in pod ${pod.metadata.name}`);
   const [kind, resource] = ref.resource.split(".") as ["limits" | "requests", string];
+  const known = resource === "cpu" || resource === "memory" || resource === "ephemeral-storage" ||
+    resource?.startsWith("hugepages-");
+  if ((kind !== "limits" && kind !== "requests") || !known) {
+    throw new EnvError(`unsupported container resource : ${ref.resource}`);
+  }
   const set = target.resources?.[kind]?.[resource] ??
     (kind === "requests" ? target.resources?.limits?.[resource] : undefined);
   const cpu = resource === "cpu";

@@ -31,9 +31,10 @@ export function expand(input: string, lookup: (name: string) => string | undefin
     } else if (next === "(") {
       const end = input.indexOf(")", i + 2);
       if (end < 0) {
-        // An unterminated reference is kept verbatim.
-        out += input.slice(i);
-        break;
+        // An unterminated reference is kept as written, and scanning goes on after its `$(`.
+        out += "$(";
+        i += 2;
+        continue;
       }
       const name = input.slice(i + 2, end);
       const value = name ? lookup(name) : undefined;

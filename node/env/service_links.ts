@@ -1,7 +1,7 @@
 /**
  * The service environment variables the kubelet injects (`enableServiceLinks`): `<NAME>_SERVICE_HOST/_PORT` and the
  * Docker-link style `<NAME>_PORT_<port>_<PROTO>…` for every service of the pod's namespace with a cluster IP, and the
- * `kubernetes` service of `default` for every pod.
+ * `kubernetes` service of `default` for every pod — even one with `enableServiceLinks: false`, as upstream does.
  *
  * @module
  */
@@ -34,17 +34,22 @@ export function serviceEnv(services: LinkedService[]): Record<string, string> {
       if (port.name) env[`${name}_SERVICE_PORT_${envName(port.name)}`] = String(port.port);
     }
     const first = ports[0];
-    env[`${name}_PORT`] = `${(first.protocol ?? "TCP").toLowerCase()}://${ip}:${first.port}`;
+    env[`${name}_PORT`] = `${(first.protocol || "TCP").toLowerCase()}://${hostPort(ip, first.port)}`;
     for (const port of ports) {
-      const protocol = port.protocol ?? "TCP";
+      const protocol = port.protocol || "TCP";
       const prefix = `${name}_PORT_${port.port}_${protocol.toUpperCase()}`;
-      env[prefix] = `${protocol.toLowerCase()}://${ip}:${port.port}`;
+      env[prefix] = `${protocol.toLowerCase()}://${hostPort(ip, port.port)}`;
       env[`${prefix}_PROTO`] = protocol.toLowerCase();
       env[`${prefix}_PORT`] = String(port.port);
       env[`${prefix}_ADDR`] = ip;
     }
   }
   return env;
+}
+
+/** Go's `net.JoinHostPort`: IPv6 addresses are bracketed. */
+function hostPort(ip: string, port: number): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 function envName(name: string): string {

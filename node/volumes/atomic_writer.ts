@@ -7,9 +7,20 @@
  * @module
  */
 import { isDeepStrictEqual } from "node:util";
-import { chmod, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import process from "node:process";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 /** One file of a volume: its bytes and mode. */
 export interface Payload {
@@ -32,12 +43,15 @@ export async function writeAtomically(dir: string, files: Record<string, Payload
   await mkdir(dir, { recursive: true });
   const current = await currentPayload(dir);
   if (current && isDeepStrictEqual(current, files)) return false;
-  const stamp = `..${new Date().toISOString().replaceAll(":", "_")}.${process.hrtime.bigint() % 1000000n}`;
-  const target = join(dir, stamp);
-  await mkdir(target, { recursive: true });
+  // Upstream's name: `..2006_01_02_15_04_05.<random>`, UTC.
+  const time = new Date().toISOString().slice(0, 19).replace(/[-T:]/g, "_");
+  const target = await mkdtemp(join(dir, `..${time}.`));
+  const stamp = basename(target);
+  // Group and others must be able to walk into it whatever the umask, as upstream ensures.
+  await chmod(target, 0o755);
   for (const [path, file] of Object.entries(files)) {
     const out = join(target, path);
-    await mkdir(dirname(out), { recursive: true });
+    await mkdir(dirname(out), { recursive: true, mode: 0o755 });
     await writeFile(out, file.data);
     await chmod(out, file.mode);
   }

@@ -13,6 +13,9 @@
  * ```
  */
 export class VolumeError extends Error {
+  /** The volume that failed, when one did: upstream's event reads `MountVolume.SetUp failed for volume "<name>" : …`. */
+  volume?: string;
+
   constructor(message: string, readonly reason = "FailedMount") {
     super(message);
   }

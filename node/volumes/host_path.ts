@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdir, open, stat as statPath } from "node:fs/promises";
 import { VolumeError } from "./errors.ts";
 
 /** `v1.HostPathType`. */
@@ -27,33 +26,32 @@ export type HostPathType =
  * await checkHostPath("/var/log/app", "DirectoryOrCreate");
  * ```
  */
-export function checkHostPath(path: string, type: HostPathType): Promise<void> {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  switch (type) {
-    case "":
-      break;
-    case "DirectoryOrCreate":
-      if (!stat) mkdirSync(path, { recursive: true, mode: 0o755 });
-      else if (!stat.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
-      break;
-    case "FileOrCreate":
-      if (!stat) {
-        mkdirSync(dirname(path), { recursive: true });
-        closeSync(openSync(path, "a", 0o644));
-      } else if (!stat.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
-      break;
-    default: {
-      const is: Record<string, [boolean | undefined, string]> = {
-        Directory: [stat?.isDirectory(), "directory"],
-        File: [stat?.isFile(), "file"],
-        Socket: [stat?.isSocket(), "socket file"],
-        CharDevice: [stat?.isCharacterDevice(), "character device"],
-        BlockDevice: [stat?.isBlockDevice(), "block device"],
-      };
-      const [ok, what] = is[type] ?? [false, type];
-      if (!stat) throw new VolumeError(`hostPath type check failed: ${path} is not a ${what}`);
-      if (!ok) throw new VolumeError(`hostPath type check failed: ${path} is not a ${what}`);
-    }
+export async function checkHostPath(path: string, type: HostPathType): Promise<void> {
+  if (path.split("/").includes("..")) throw new VolumeError(`invalid HostPath \`${path}\`: must not contain '..'`);
+  if (type === "") return;
+  const stat = await statPath(path).catch(() => undefined);
+  if (!stat && type === "DirectoryOrCreate") {
+    await mkdir(path, { recursive: true, mode: 0o755 });
+    return;
   }
-  return Promise.resolve();
+  if (!stat && type === "FileOrCreate") {
+    // Like upstream, the parent directory is not created: a missing one fails the mount.
+    const file = await open(path, "a", 0o644).catch((error: Error) => {
+      throw new VolumeError(`open ${path}: ${error.message}`);
+    });
+    await file.close();
+    return;
+  }
+  const checks: Record<string, [boolean | undefined, string]> = {
+    Directory: [stat?.isDirectory(), "directory"],
+    DirectoryOrCreate: [stat?.isDirectory(), "directory"],
+    File: [stat?.isFile(), "file"],
+    FileOrCreate: [stat?.isFile(), "file"],
+    Socket: [stat?.isSocket(), "socket file"],
+    CharDevice: [stat?.isCharacterDevice(), "character device"],
+    BlockDevice: [stat?.isBlockDevice(), "block device"],
+  };
+  if (!checks[type]) throw new VolumeError(`${type} is an invalid volume type`);
+  const [ok, what] = checks[type];
+  if (!ok) throw new VolumeError(`hostPath type check failed: ${path} is not a ${what}`);
 }

@@ -6,29 +6,27 @@
  *
  * @module
  */
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { type Client, isNotFound } from "../../core/client/mod.ts";
-import { quantityValue } from "../../controllers/scheduler/resources.ts";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import type { Client } from "../../core/client/mod.ts";
 import type { Mount, MountPropagation } from "../cri/mod.ts";
 import { expand } from "../env/mod.ts";
 import type { Container, Pod, Volume } from "../kubelet/pod.ts";
 import { type Payload, writeAtomically } from "./atomic_writer.ts";
+import { setUpEmptyDir, tearDownEmptyDirs } from "./empty_dir.ts";
 import { checkHostPath, type HostPathType } from "./host_path.ts";
+import { claimPath } from "./persistent_claim.ts";
 import {
   DEFAULT_MODE,
   downwardFiles,
   type DownwardItem,
+  type IssuedToken,
   keyFiles,
   type KeySource,
   type ProjectionDeps,
   tokenFile,
 } from "./projections.ts";
 import { VolumeError } from "./errors.ts";
-
-const run = promisify(execFile);
 
 /** What setting up volumes needs. */
 export interface VolumeDeps {
@@ -38,14 +36,19 @@ export interface VolumeDeps {
   nodeIP: string;
   /** The pod's IPs, for downward API files; empty before the sandbox has them. */
   podIPs?: string[];
+  /** The node's allocatable CPU (cores) and memory (bytes): downward API limits a container leaves unset. */
+  nodeAllocatable?: { cpu: number; memory: number };
 }
 
 /** A pod's volumes, set up. */
 export interface PodVolumes {
-  /** The CRI mounts of `container`, `env` expanding its `subPathExpr`s. */
+  /** The CRI mounts of `container`, `env` expanding its `subPathExpr`s; throws {@linkcode VolumeError}. */
   mountsFor(container: Container, env?: Map<string, string>): Mount[];
-  /** Re-read the API objects behind ConfigMap, Secret, downward API and projected volumes. */
-  refresh(podIPs?: string[]): Promise<void>;
+  /**
+   * Re-read the API objects behind ConfigMap, Secret, downward API and projected volumes; `pod` is the pod as it is
+   * now, so downward API files follow label and annotation changes.
+   */
+  refresh(podIPs?: string[], pod?: Pod): Promise<void>;
 }
 
 /**
@@ -86,23 +89,32 @@ const PROPAGATION: Record<string, MountPropagation> = {
 export async function setUpPodVolumes(pod: Pod, deps: VolumeDeps): Promise<PodVolumes> {
   const paths = new Map<string, string>();
   const readOnly = new Set<string>();
-  const refreshers: ((projection: ProjectionDeps) => Promise<void>)[] = [];
+  const refreshers: ((current: Pod, projection: ProjectionDeps) => Promise<void>)[] = [];
   const base = join(podDir(deps.rootDir, pod.metadata.uid), "volumes");
-  const projection = (podIPs: string[]): ProjectionDeps => ({ ...deps, podIPs });
+  const tokens = new Map<string, IssuedToken>();
+  const projection = (podIPs: string[]): ProjectionDeps => ({ ...deps, podIPs, tokens });
   for (const volume of pod.spec.volumes ?? []) {
+    try {
+      await setUpVolume(volume);
+    } catch (error) {
+      if (error instanceof VolumeError) error.volume ??= volume.name;
+      throw error;
+    }
+  }
+  async function setUpVolume(volume: Volume): Promise<void> {
     const kind = Object.keys(volume).find((key) => key !== "name")!;
     const source = volume[kind] as Record<string, unknown>;
     if (kind === "hostPath") {
       const hostPath = source as { path: string; type?: HostPathType };
       await checkHostPath(hostPath.path, hostPath.type ?? "");
       paths.set(volume.name, hostPath.path);
-      continue;
+      return;
     }
     if (kind === "persistentVolumeClaim") {
       const claim = source as { claimName: string; readOnly?: boolean };
       paths.set(volume.name, await claimPath(pod, claim.claimName, deps.client));
       if (claim.readOnly) readOnly.add(volume.name);
-      continue;
+      return;
     }
     const plugin = PLUGIN[kind];
     if (!plugin) throw new VolumeError(`volume "${volume.name}": ${kind} volumes are not supported on this node`);
@@ -110,28 +122,38 @@ export async function setUpPodVolumes(pod: Pod, deps: VolumeDeps): Promise<PodVo
     paths.set(volume.name, dir);
     if (kind === "emptyDir") {
       await setUpEmptyDir(dir, source as { medium?: string; sizeLimit?: string });
-      continue;
+      return;
     }
     // Files of these kinds are API data: read-only in containers, as upstream mounts them.
     readOnly.add(volume.name);
-    const write = async (p: ProjectionDeps) => {
-      await writeAtomically(dir, await volumeFiles(pod, volume, kind, p));
+    const write = async (current: Pod, p: ProjectionDeps) => {
+      try {
+        await writeAtomically(dir, await volumeFiles(current, volume, kind, p));
+      } catch (error) {
+        if (error instanceof VolumeError) error.volume ??= volume.name;
+        throw error;
+      }
     };
-    await write(projection(deps.podIPs ?? []));
+    await write(pod, projection(deps.podIPs ?? []));
     refreshers.push(write);
   }
   return {
     mountsFor(container, env = new Map()) {
       return (container.volumeMounts ?? []).map((m): Mount => {
         const root = paths.get(m.name);
-        if (!root) throw new VolumeError(`unable to find volume "${m.name}" for container ${container.name}`);
-        const sub = m.subPathExpr ? expand(m.subPathExpr, (name) => env.get(name)) : m.subPath;
+        if (!root) throw new VolumeError(`cannot find volume "${m.name}" to mount into container "${container.name}"`);
+        const sub = m.subPathExpr ? expandSubPath(m.subPathExpr, env) : m.subPath;
         let hostPath = root;
         if (sub) {
-          if (sub.split("/").includes("..")) throw new VolumeError(`subPath "${sub}" must not contain '..'`);
+          if (isAbsolute(sub)) throw new VolumeError(`error SubPath \`${sub}\` must not be an absolute path`);
+          if (sub.split("/").includes("..")) {
+            throw new VolumeError(`unable to provision SubPath \`${sub}\`: must not contain '..'`);
+          }
           hostPath = join(root, sub);
-          // A missing subPath of a writable volume is created as a directory, as the kubelet does.
-          if (!existsSync(hostPath) && !readOnly.has(m.name)) mkdirSync(hostPath, { recursive: true });
+          // Created now with the volume's mode, so the runtime does not make it later with the wrong one.
+          if (!existsSync(hostPath)) {
+            mkdirSync(hostPath, { recursive: true, mode: statSync(root).mode & 0o7777 });
+          }
         }
         return {
           container_path: m.mountPath,
@@ -141,10 +163,25 @@ export async function setUpPodVolumes(pod: Pod, deps: VolumeDeps): Promise<PodVo
         };
       });
     },
-    async refresh(podIPs = deps.podIPs ?? []) {
-      for (const write of refreshers) await write(projection(podIPs));
+    async refresh(podIPs = deps.podIPs ?? [], current = pod) {
+      // One volume whose source went missing keeps its old files and must not hold back the others' updates.
+      const results = await Promise.allSettled(refreshers.map((write) => write(current, projection(podIPs))));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     },
   };
+}
+
+/** `subPathExpr` expansion: unlike `env`, a variable that is missing or empty is an error. */
+function expandSubPath(expression: string, env: Map<string, string>): string {
+  const missing = new Set<string>();
+  const expanded = expand(expression, (name) => {
+    const value = env.get(name);
+    if (!value) missing.add(name);
+    return value ?? "";
+  });
+  if (missing.size > 0) throw new VolumeError(`missing value for ${[...missing].sort().join(", ")}`);
+  return expanded;
 }
 
 async function volumeFiles(
@@ -178,57 +215,6 @@ async function volumeFiles(
   return files;
 }
 
-async function setUpEmptyDir(dir: string, source: { medium?: string; sizeLimit?: string }): Promise<void> {
-  mkdirSync(dir, { recursive: true, mode: 0o777 });
-  if (source.medium !== "Memory" || isMountPoint(dir)) return;
-  const size = source.sizeLimit ? `,size=${quantityValue(source.sizeLimit)}` : "";
-  try {
-    await run("mount", ["-t", "tmpfs", "-o", `mode=0777${size}`, "tmpfs", dir]);
-  } catch (error) {
-    throw new VolumeError(`mount of tmpfs on ${dir} failed: ${(error as { stderr?: string }).stderr ?? error}`);
-  }
-}
-
-function isMountPoint(dir: string): boolean {
-  try {
-    return readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((line) => line.split(" ")[4] === dir);
-  } catch {
-    return false;
-  }
-}
-
-/** The path of the PersistentVolume bound to `claimName`: a `hostPath` or `local` volume on this node. */
-async function claimPath(pod: Pod, claimName: string, client: Client): Promise<string> {
-  const ns = pod.metadata.namespace;
-  let claim: { spec?: { volumeName?: string }; status?: { phase?: string } };
-  try {
-    claim = await client.get({ apiVersion: "v1", kind: "PersistentVolumeClaim" }, ns, claimName);
-  } catch (error) {
-    if (isNotFound(error)) throw new VolumeError(`persistentvolumeclaim "${claimName}" not found`);
-    throw error;
-  }
-  const volumeName = claim.spec?.volumeName;
-  if (!volumeName || claim.status?.phase !== "Bound") {
-    throw new VolumeError(`persistentvolumeclaim "${claimName}" is not bound`);
-  }
-  const pv = await client.get<
-    { spec?: { hostPath?: { path: string; type?: HostPathType }; local?: { path: string } } }
-  >(
-    { apiVersion: "v1", kind: "PersistentVolume" },
-    undefined,
-    volumeName,
-  );
-  if (pv.spec?.hostPath) {
-    await checkHostPath(pv.spec.hostPath.path, pv.spec.hostPath.type ?? "");
-    return pv.spec.hostPath.path;
-  }
-  if (pv.spec?.local) {
-    if (!existsSync(pv.spec.local.path)) throw new VolumeError(`path "${pv.spec.local.path}" does not exist`);
-    return pv.spec.local.path;
-  }
-  throw new VolumeError(`persistentvolume "${volumeName}": only hostPath and local volumes are supported on this node`);
-}
-
 /**
  * Remove the pod's directory, unmounting its memory-backed emptyDirs first.
  *
@@ -239,12 +225,6 @@ async function claimPath(pod: Pod, claimName: string, client: Client): Promise<s
  */
 export async function tearDownPodVolumes(rootDir: string, uid: string): Promise<void> {
   const dir = podDir(rootDir, uid);
-  const emptyDirs = join(dir, "volumes", PLUGIN.emptyDir);
-  if (existsSync(emptyDirs)) {
-    for (const name of readdirSync(emptyDirs)) {
-      const path = join(emptyDirs, name);
-      if (isMountPoint(path)) await run("umount", [path]).catch(() => {});
-    }
-  }
+  await tearDownEmptyDirs(join(dir, "volumes", PLUGIN.emptyDir));
   if (existsSync(dir) && statSync(dir).isDirectory()) rmSync(dir, { recursive: true, force: true });
 }

@@ -43,7 +43,21 @@ export interface ProjectionDeps {
   nodeName: string;
   nodeIP: string;
   podIPs: string[];
+  /** The node's allocatable CPU (cores) and memory (bytes), for limits a container leaves unset. */
+  nodeAllocatable?: { cpu: number; memory: number };
+  /** Tokens already issued for this pod, so a refresh asks for a new one only when the old one ages. */
+  tokens?: Map<string, IssuedToken>;
 }
+
+/** A token from the TokenRequest API and when the kubelet renews it. */
+export interface IssuedToken {
+  token: string;
+  renewAt: number;
+}
+
+/** The token manager renews at 80% of a token's lifetime, and at least daily. */
+const RENEW_FRACTION = 0.8;
+const MAX_TOKEN_AGE_MS = 24 * 3600_000;
 
 function bytes(text: string, encoding: "utf8" | "base64"): Uint8Array {
   return new Uint8Array(Buffer.from(text, encoding));
@@ -87,7 +101,11 @@ export async function keyFiles(
     const data = values.get(item.key);
     if (!data) {
       if (source.optional) continue;
-      throw new VolumeError(`configmap references non-existent config key: ${item.key}`);
+      throw new VolumeError(
+        kind === "Secret"
+          ? `references non-existent secret key: ${item.key}`
+          : `configmap references non-existent config key: ${item.key}`,
+      );
     }
     files[item.path] = { data, mode: item.mode ?? defaultMode };
   }
@@ -115,7 +133,7 @@ export function downwardFiles(
     else if (item.resourceFieldRef) {
       const container = pod.spec.containers.find((c) => c.name === item.resourceFieldRef!.containerName) ??
         pod.spec.containers[0];
-      text = resourceField(pod, container, item.resourceFieldRef, {});
+      text = resourceField(pod, container, item.resourceFieldRef, deps);
     }
     files[item.path] = { data: bytes(text, "utf8"), mode: item.mode ?? defaultMode };
   }
@@ -136,17 +154,27 @@ export async function tokenFile(
   mode: number,
   deps: ProjectionDeps,
 ): Promise<Record<string, Payload>> {
-  const account = pod.spec.serviceAccountName ?? "default";
+  const account = pod.spec.serviceAccountName || "default";
+  const expirationSeconds = source.expirationSeconds ?? 3600;
+  const key = `${account}|${source.audience ?? ""}|${expirationSeconds}`;
+  const cached = deps.tokens?.get(key);
+  if (cached && Date.now() < cached.renewAt) {
+    return { [source.path]: { data: bytes(cached.token, "utf8"), mode } };
+  }
   const request = {
     apiVersion: "authentication.k8s.io/v1",
     kind: "TokenRequest",
     spec: {
       audiences: source.audience ? [source.audience] : [],
-      expirationSeconds: source.expirationSeconds ?? 3607,
+      expirationSeconds,
       boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.metadata.name, uid: pod.metadata.uid },
     },
   };
-  const answer = await deps.client.createSubresource<{ status?: { token?: string } }>(
+  const issued = Date.now();
+  const answer = await deps.client.createSubresource<{
+    spec?: { expirationSeconds?: number };
+    status?: { token?: string };
+  }>(
     { apiVersion: "v1", kind: "ServiceAccount" },
     pod.metadata.namespace,
     account,
@@ -155,5 +183,9 @@ export async function tokenFile(
   ).catch((error) => {
     throw new VolumeError(`failed to fetch token: ${(error as Error).message}`);
   });
-  return { [source.path]: { data: bytes(answer.status?.token ?? "", "utf8"), mode } };
+  const token = answer.status?.token ?? "";
+  // The server may grant a longer lifetime than asked (the extended kube-api-access tokens): age by what it granted.
+  const lifetimeMs = (answer.spec?.expirationSeconds ?? expirationSeconds) * 1000;
+  deps.tokens?.set(key, { token, renewAt: issued + Math.min(lifetimeMs * RENEW_FRACTION, MAX_TOKEN_AGE_MS) });
+  return { [source.path]: { data: bytes(token, "utf8"), mode } };
 }
