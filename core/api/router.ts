@@ -297,11 +297,11 @@ export class ApiRouter {
       return await this.#podLog(info, namespace!, name!, query, signal);
     }
     if (subresource && !STORED_SUBRESOURCES.has(subresource)) {
-      if (method !== "POST") return this.#streamingSubresource(path);
+      if (method !== "POST") return this.#upgradeRequired();
       const body = (await readRequestBody())?.value;
       await this.authorization?.admitRequest(attributes, body);
       const answered = await this.#virtual(path, body, user);
-      return answered ? answer(answered, 201) : this.#streamingSubresource(path);
+      return answered ? answer(answered, 201) : this.#upgradeRequired();
     }
     if (subresource && !info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
     const dryRun = query.getAll("dryRun").includes("All");
@@ -522,7 +522,7 @@ export class ApiRouter {
     return success();
   }
 
-  #streamingSubresource(path: ResourcePath): never {
+  #upgradeRequired(): never {
     // exec, attach and port-forward are upgrades: the HTTPS layer hands them to the node (see pod_streams.ts).
     throw badRequest("Upgrade request required");
   }
