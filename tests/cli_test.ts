@@ -42,7 +42,7 @@ Deno.test({
       const child = new Deno.Command(Deno.execPath(), {
         args: [
           ...["run", "-A", "--quiet", cli, "server", "--data-dir", dataDir, "--https-listen-port", "0"],
-          ...["--bind-address", "127.0.0.1", "--write-kubeconfig", join(dataDir, "k3s.yaml")],
+          ...["--bind-address", "127.0.0.1", "--write-kubeconfig", join(dataDir, "k3s.yaml"), "--disable-agent"],
         ],
         stdout: "piped",
         stderr: "inherit",

@@ -12,4 +12,14 @@
 export { type Agent, type AgentOptions, runtimeReadiness, startAgent } from "./start.ts";
 export { KUBELET_DEFAULTS, type KubeletArgs, parseKubeletArgs, parseLabel, parseTaint } from "./kubelet_args.ts";
 export { goArch, machineCapacity, machineInfo } from "./machine.ts";
-export { nodeConditions, nodeObject, registerNode, runNodeHeartbeat } from "./node_status.ts";
+export {
+  type HeartbeatOptions,
+  nodeConditions,
+  nodeObject,
+  type NodeSpecInputs,
+  type Readiness,
+  registerNode,
+  runNodeHeartbeat,
+} from "./node_status.ts";
+export { checkAgentPrerequisites, type PrerequisiteOptions } from "./prerequisites.ts";
+export { defaultClusterDNS } from "./cluster_dns.ts";

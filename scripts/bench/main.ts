@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   api: () => import("./api.ts"),
   scale: () => import("./scale.ts"),
   startup: () => import("./startup.ts"),
+  pods: () => import("./pods.ts"),
 };
 
 const name = Deno.args[0];

@@ -1,11 +1,12 @@
 // The acceptance scenarios from ../shared/scenarios, each run against a fresh `scripts/k3s server`
 // exactly as the README starts it. A scenario prints one line per check; the test fails on any FAIL.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startK3sServer } from "../support/k3s_process.ts";
 import { nodeRouteCommand } from "../support/node_route.ts";
+import { RUNTIME_TESTS, testImages } from "../node/containerd/testenv.ts";
 
 const scenarios = new URL("../../../shared/scenarios/", import.meta.url).pathname;
 
@@ -17,6 +18,11 @@ interface Landed {
    * with the reason.
    */
   nodeRoute?: string;
+  /**
+   * Run the server with its node agent (root only): the test images go into `<data-dir>/agent/images` first, and
+   * the pods are removed after.
+   */
+  agent?: boolean;
   /** Extra environment for the scenario. */
   env?: Record<string, string>;
   /**
@@ -53,7 +59,21 @@ const LANDED: Record<string, Landed> = {
         "unmarshal bool into Go struct field EnvVar…name of type string' (tests/core/api/field_validation_test.ts)",
     }],
   },
+  // scripts/test-images builds the pause image under K3s's default --pause-image name; passed to say so.
+  "pods.sh": { args: ["--pause-image", "docker.io/rancher/mirrored-pause:3.6"], agent: true },
 };
+
+if (!RUNTIME_TESTS) console.warn("scenario pods.sh: skipped: the node agent runs real pods, which needs root");
+
+/** A data dir whose `agent/images` holds the test images, as an air-gapped K3s node would have them. */
+function agentDataDir(): string {
+  const dataDir = mkdtempSync(join(tmpdir(), "k3s-agent-"));
+  mkdirSync(join(dataDir, "agent", "images"), { recursive: true });
+  for (const file of ["busybox.tar", "pause.tar"]) {
+    copyFileSync(join(testImages(), file), join(dataDir, "agent", "images", file));
+  }
+  return dataDir;
+}
 
 /** The scenario file to run: the shared one, or a corrected copy beside its lib.sh. */
 function scenarioFile(name: string, landed: Landed): string {
@@ -73,12 +93,14 @@ function scenarioFile(name: string, landed: Landed): string {
 for (const [name, landed] of Object.entries(LANDED)) {
   Deno.test({
     name: `scenario: ${name} passes against ${landed.nodeRoute ? "the bundle under Node.js" : "scripts/k3s server"}`,
-    ignore: !existsSync(join(scenarios, name)),
+    ignore: !existsSync(join(scenarios, name)) || (landed.agent && !RUNTIME_TESTS),
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async () => {
       const command = landed.nodeRoute ? await nodeRouteCommand() : undefined;
-      await using server = await startK3sServer({ args: landed.args, command });
+      const dataDir = landed.agent ? agentDataDir() : undefined;
+      using _removeDataDir = { [Symbol.dispose]: () => dataDir && rmSync(dataDir, { recursive: true, force: true }) };
+      await using server = await startK3sServer({ args: landed.args, command, agent: landed.agent, dataDir });
       const run = await new Deno.Command("bash", {
         args: [scenarioFile(name, landed)],
         env: { KUBECONFIG: server.kubeconfig, K3S_DATA_DIR: server.dataDir, HOME: server.dataDir, ...landed.env },

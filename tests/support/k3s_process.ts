@@ -9,10 +9,12 @@
  *
  * @module
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startContainerd } from "../../node/containerd/mod.ts";
+import { CriClient } from "../../node/cri/mod.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -45,7 +47,16 @@ async function freePort(): Promise<number> {
  * ```
  */
 export async function startK3sServer(
-  options: { args?: string[]; dataDir?: string; command?: string[] } = {},
+  options: {
+    args?: string[];
+    dataDir?: string;
+    command?: string[];
+    /**
+     * Run the node agent too (root only), with the kubelet's root and pod logs dirs under the data dir; its pods are
+     * removed when the server stops. Other servers pass `--disable-agent`, so they stay fast and off `cni0`.
+     */
+    agent?: boolean;
+  } = {},
 ): Promise<K3sProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "k3s-server-"));
   const kubeconfig = join(dataDir, "k3s.yaml");
@@ -63,7 +74,14 @@ export async function startK3sServer(
       "127.0.0.1",
       "--write-kubeconfig",
       kubeconfig,
-      "--disable-agent",
+      ...(options.agent
+        ? [
+          "--kubelet-arg",
+          `root-dir=${join(dataDir, "kubelet")}`,
+          "--kubelet-arg",
+          `pod-logs-dir=${join(dataDir, "pods")}`,
+        ]
+        : ["--disable-agent"]),
       ...(options.args ?? []),
     ],
     stdout: "piped",
@@ -96,9 +114,36 @@ export async function startK3sServer(
     if (!exited) child.kill("SIGTERM");
     await status;
     await reading.catch(() => {});
+    if (options.agent) await removeAgentPods(dataDir);
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { dataDir, kubeconfig, port, pid: child.pid, output: () => output, stop, [Symbol.asyncDispose]: stop };
+}
+
+/**
+ * Remove every pod sandbox the agent of a stopped server left running (K3s leaves pods in their shims when it
+ * stops, as k3s-killall.sh is what stops them): containerd is started again on the server's data dir just to remove
+ * them, then the mounts the kubelet made under the data dir are undone.
+ *
+ * ```ts
+ * await removeAgentPods(server.dataDir);
+ * ```
+ */
+export async function removeAgentPods(dataDir: string): Promise<void> {
+  const containerd = await startContainerd({ dataDir, streamServerPort: 0, log: () => {} });
+  const cri = new CriClient(containerd.address);
+  try {
+    for (const sandbox of await cri.listPodSandbox()) {
+      await cri.stopPodSandbox(sandbox.id);
+      await cri.removePodSandbox(sandbox.id);
+    }
+  } finally {
+    cri.close();
+    await containerd.stop();
+  }
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((line) => line.split(" ")[4])
+    .filter((point) => point?.startsWith(`${dataDir}/`)).reverse();
+  for (const point of mounts) await new Deno.Command("umount", { args: ["-l", point] }).output();
 }
 
 /**
