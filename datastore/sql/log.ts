@@ -393,12 +393,15 @@ export class SqlLog implements Store {
   async #commit(batch: Pending[]): Promise<void> {
     let outcomes: (Row | Error)[];
     let last = 0;
+    // Refusals (conflicts, already exists) were decided against the rows up to here: they wait for those too.
+    let seen = 0;
     try {
       outcomes = await this.#dialect.writeTransaction(async (trx) => {
         // Under the write lock nobody else can insert, so the batch numbers its rows itself, gap-free,
         // and needs three statements however many writes it carries.
         const top = await trx.selectFrom("kine").select((eb) => eb.fn.max("id").as("rev")).executeTakeFirst();
         let revision = Number(top?.rev ?? 0);
+        seen = revision;
         const latest = await this.#latest(trx, [...new Set(batch.map((p) => p.op.key))]);
         const rows: Row[] = [];
         const results = batch.map((pending) => {
@@ -432,7 +435,7 @@ export class SqlLog implements Store {
     if (!this.#durability) return settle();
     // Acknowledged once on disk; meanwhile the next batch may commit.
     this.#durability.committed(last);
-    this.#durability.until(last).then(settle, (error) => {
+    this.#durability.until(Math.max(seen, last)).then(settle, (error) => {
       const failure = new UnavailableError(`datastore ${this.#dialect.name} could not sync: ${messageOf(error)}`, {
         cause: error,
       });
