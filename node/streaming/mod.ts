@@ -13,5 +13,3 @@ export { parseCriLog, readContainerLog } from "./container_logs.ts";
 export { nodeStreaming } from "./node_streaming.ts";
 export { servePortForward, TUNNEL_PROTOCOL } from "./port_forward.ts";
 export { remoteCommand, serveRemoteCommand } from "./remote_command.ts";
-export { SpdySession, SpdyStream } from "./spdy.ts";
-export { acceptSpdyUpgrade, spdyClientUpgrade } from "./spdy_upgrade.ts";

@@ -11,10 +11,9 @@ import type { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 // @ts-types="@types/ws"
-import { createWebSocketStream, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import type { CriClient } from "../cri/mod.ts";
-import { SpdySession, type SpdyStream } from "./spdy.ts";
-import { acceptSpdyUpgrade, spdyClientUpgrade } from "./spdy_upgrade.ts";
+import { acceptSpdyUpgrade, spdyClientUpgrade, SpdySession, type SpdyStream, webSocketDuplex } from "./spdy/mod.ts";
 
 /** The WebSocket sub-protocol of SPDY tunnelled port-forwarding. */
 export const TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
@@ -57,12 +56,12 @@ export function servePortForward(
     }
     request.headers["sec-websocket-protocol"] = STAND_IN;
     tunnels.handleUpgrade(request, socket, head, (ws) => {
-      relay(new SpdySession(createWebSocketStream(ws), "server"), sandboxId, runtime);
+      relay(new SpdySession(webSocketDuplex(ws), "server"), sandboxId, runtime);
     });
     return;
   }
-  const { session } = acceptSpdyUpgrade(request, socket, head, [PORT_FORWARD_PROTOCOL]);
-  relay(session, sandboxId, runtime);
+  const accepted = acceptSpdyUpgrade(request, socket, head, [PORT_FORWARD_PROTOCOL]);
+  if (accepted) relay(accepted.session, sandboxId, runtime);
 }
 
 /** Relay each forwarded connection of `client` through one runtime session. */
@@ -70,7 +69,7 @@ function relay(client: SpdySession, sandboxId: string, runtime: CriClient): void
   let upstream: Promise<SpdySession> | undefined;
   const runtimeSession = () =>
     upstream ??= runtime.portForward({ pod_sandbox_id: sandboxId, port: [] })
-      .then((url) => spdyClientUpgrade(url, [PORT_FORWARD_PROTOCOL]))
+      .then((url) => spdyClientUpgrade(url, { protocols: [PORT_FORWARD_PROTOCOL] }))
       .then(({ session }) => {
         session.on("close", () => client.close());
         return session;

@@ -13,8 +13,7 @@ import type { Duplex } from "node:stream";
 // @ts-types="@types/ws"
 import { type WebSocket, WebSocketServer } from "ws";
 import type { CriClient } from "../cri/mod.ts";
-import type { SpdySession, SpdyStream } from "./spdy.ts";
-import { acceptSpdyUpgrade, spdyClientUpgrade } from "./spdy_upgrade.ts";
+import { acceptSpdyUpgrade, spdyClientUpgrade, type SpdySession, type SpdyStream } from "./spdy/mod.ts";
 
 /** The WebSocket sub-protocols offered to kubectl, preferred first. */
 const WEBSOCKET_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
@@ -62,7 +61,7 @@ type Streams = Partial<Record<(typeof CHANNELS)[number], SpdyStream>>;
 
 /** Open the runtime's side: the remotecommand v4 streams on containerd's streaming server. */
 async function runtimeStreams(url: string, wanted: RemoteCommand): Promise<{ session: SpdySession; streams: Streams }> {
-  const { session } = await spdyClientUpgrade(url, ["v4.channel.k8s.io"]);
+  const { session } = await spdyClientUpgrade(url, { protocols: ["v4.channel.k8s.io"] });
   const streams: Streams = {};
   streams.error = await session.openStream({ streamtype: "error" });
   if (wanted.stdin) streams.stdin = await session.openStream({ streamtype: "stdin" });
@@ -102,8 +101,9 @@ export async function serveRemoteCommand(
     );
     return;
   }
-  const { session } = acceptSpdyUpgrade(request, socket, head, SPDY_PROTOCOLS);
-  bridgeSpdy(session, wanted, runtimeSide.session, runtimeSide.streams);
+  const accepted = acceptSpdyUpgrade(request, socket, head, SPDY_PROTOCOLS);
+  if (!accepted) return runtimeSide.session.close();
+  bridgeSpdy(accepted.session, wanted, runtimeSide.session, runtimeSide.streams);
 }
 
 function flags(wanted: RemoteCommand) {

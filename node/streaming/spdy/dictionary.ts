@@ -1,12 +1,18 @@
 /**
- * The zlib dictionary SPDY/3 header blocks are compressed with (draft-mbelshe-httpbis-spdy-00, "Compression"),
- * as the 1,423 bytes the draft lists.
+ * The zlib dictionary that SPDY/3 header blocks are compressed with (SPDY Protocol Draft 3, section 2.6.10.1).
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 
-/** The SPDY/3 header dictionary. */
+/**
+ * The SPDY/3 header compression dictionary, for both the deflate and the inflate side of a session.
+ *
+ * @example
+ * ```ts
+ * const inflate = zlib.createInflate({ dictionary: SPDY3_DICTIONARY });
+ * ```
+ */
 export const SPDY3_DICTIONARY: Uint8Array = new Uint8Array(Buffer.from(
   "AAAAB29wdGlvbnMAAAAEaGVhZAAAAARwb3N0AAAAA3B1dAAAAAZkZWxldGUAAAAFdHJhY2UAAAAGYWNjZXB0AAAADmFjY2VwdC1j" +
     "aGFyc2V0AAAAD2FjY2VwdC1lbmNvZGluZwAAAA9hY2NlcHQtbGFuZ3VhZ2UAAAANYWNjZXB0LXJhbmdlcwAAAANhZ2UAAAAFYWxs" +

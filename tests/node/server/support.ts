@@ -1,0 +1,89 @@
+// A kubelet server on a free port with certificates from a CA made for the test, and an HTTPS client for it.
+import https from "node:https";
+import type { IncomingMessage } from "node:http";
+import { text } from "node:stream/consumers";
+import {
+  createCertificateAuthority,
+  issueCertificate,
+  issueClientCertificate,
+  type IssuedCertificate,
+} from "../../../core/pki/certs.ts";
+import type { CriClient } from "../../../node/cri/mod.ts";
+import {
+  type KubeletRequestAttributes,
+  type KubeletServerOptions,
+  type KubeletUser,
+  startKubeletServer,
+} from "../../../node/server/mod.ts";
+
+/** A running test server and what a client needs to reach it. */
+export interface TestKubelet {
+  port: number;
+  serverCA: string;
+  /** A client certificate the server accepts, for user `alice` in group `ops`. */
+  client: IssuedCertificate;
+  /** Every authorization the server asked for. */
+  asked: { user: KubeletUser; attributes: KubeletRequestAttributes }[];
+}
+
+/** Run `fn` against a kubelet server over `runtime`; `allow` decides authorization. */
+export async function withKubeletServer(
+  runtime: CriClient,
+  fn: (kubelet: TestKubelet) => Promise<void>,
+  allow: (user: KubeletUser) => boolean = () => true,
+  extra: Partial<KubeletServerOptions> = {},
+): Promise<void> {
+  const serverCA = await createCertificateAuthority("k3s-server-ca@1");
+  const clientCA = await createCertificateAuthority("k3s-client-ca@1");
+  const serving = await issueCertificate(serverCA, {
+    commonName: "node-1",
+    usages: ["serverAuth"],
+    sans: { dns: ["localhost"], ips: ["127.0.0.1"] },
+  });
+  const client = await issueClientCertificate(clientCA, { commonName: "alice", organizations: ["ops"] });
+  const asked: TestKubelet["asked"] = [];
+  const abort = new AbortController();
+  const server = await startKubeletServer({
+    runtime,
+    nodeName: "node-1",
+    bindAddress: "127.0.0.1",
+    port: 0,
+    tls: { cert: serving.certPem, key: serving.keyPem, clientCA: clientCA.certPem },
+    authorize: (user, attributes) => {
+      asked.push({ user, attributes });
+      return Promise.resolve(allow(user));
+    },
+    podLogsDir: "/var/log/pods",
+    signal: abort.signal,
+    log: () => {},
+    ...extra,
+  });
+  try {
+    await fn({ port: server.port, serverCA: serverCA.certPem, client, asked });
+  } finally {
+    abort.abort();
+    await server.close();
+  }
+}
+
+/** GET `path` from the test server, with the client certificate unless `anonymous`; returns status and body. */
+export function get(
+  kubelet: TestKubelet,
+  path: string,
+  anonymous = false,
+): Promise<{ status: number; body: string; response: IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get({
+      host: "127.0.0.1",
+      port: kubelet.port,
+      path,
+      ca: kubelet.serverCA,
+      servername: "localhost",
+      agent: false,
+      ...(anonymous ? {} : { cert: kubelet.client.certPem, key: kubelet.client.keyPem }),
+    }, async (response) => {
+      resolve({ status: response.statusCode ?? 0, body: await text(response), response });
+    });
+    request.on("error", reject);
+  });
+}
