@@ -8,8 +8,10 @@
 import { type Client, isAlreadyExists, isConflict, isNotFound } from "../../core/client/mod.ts";
 import { errorMessage, sleep } from "../../core/operator/mod.ts";
 import { K3S_VERSION } from "../../core/version.ts";
-import { apiTime } from "../pod_status.ts";
+import { nodeConditions, type Readiness } from "../node_conditions.ts";
 import type { Capacity } from "./machine.ts";
+
+export { nodeConditions, type Readiness };
 
 /** How long a node Lease is valid (the kubelet's default). */
 export const LEASE_DURATION_SECONDS = 40;
@@ -19,13 +21,6 @@ const HEARTBEAT_MS = 10_000;
 const REPORT_MS = 5 * 60_000;
 /** Memory the kubelet's default hard eviction threshold keeps from pods (`memory.available<100Mi`). */
 const EVICTION_MEMORY = 100 * 1024 * 1024;
-
-/** How the runtime is doing, as the Ready condition says it. */
-export interface Readiness {
-  ready: boolean;
-  /** Why not, in the kubelet's words. */
-  message?: string;
-}
 
 /** What the Node object is made of. */
 export interface NodeSpecInputs {
@@ -51,43 +46,6 @@ function quantities(capacity: Capacity, allocatable: boolean): Record<string, st
     "hugepages-1Gi": "0",
     "hugepages-2Mi": "0",
   };
-}
-
-/**
- * The conditions for `readiness`, keeping transition times from `old` while statuses stay.
- *
- * @example
- * ```ts
- * nodeConditions({ ready: true }, [], new Date()).find((c) => c.type === "Ready")?.reason; // "KubeletReady"
- * ```
- */
-export function nodeConditions(
-  readiness: Readiness,
-  old: { type: string; status: string; lastTransitionTime?: string }[],
-  now: Date,
-): Record<string, string>[] {
-  const stamp = apiTime(now);
-  const wanted: [string, string, string, string][] = [
-    ["MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"],
-    ["DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"],
-    ["PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"],
-    readiness.ready
-      ? ["Ready", "True", "KubeletReady", "kubelet is posting ready status"]
-      : ["Ready", "False", "KubeletNotReady", readiness.message ?? "container runtime is not ready"],
-  ];
-  return wanted.map(([type, status, reason, message]) => {
-    const previous = old.find((c) => c.type === type);
-    return {
-      type,
-      status,
-      lastHeartbeatTime: stamp,
-      lastTransitionTime: previous?.status === status && previous.lastTransitionTime
-        ? previous.lastTransitionTime
-        : stamp,
-      reason,
-      message,
-    };
-  });
 }
 
 /**

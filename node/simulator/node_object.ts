@@ -7,22 +7,14 @@
 import { createHash } from "node:crypto";
 import process from "node:process";
 import { K3S_VERSION } from "../../core/version.ts";
-import { apiTime } from "../pod_status.ts";
+import { type NodeCondition, nodeConditions } from "../node_conditions.ts";
+
+export type { NodeCondition };
 
 /** The annotation marking a Node as simulated (its pods run no containers). */
 export const SIMULATED_ANNOTATION = "k3s.io/simulated-node";
 /** The `containerRuntimeVersion` simulated nodes report. */
 export const SIMULATOR_RUNTIME = `k3s-simulator://${K3S_VERSION}`;
-
-/** `v1.NodeCondition`. */
-export interface NodeCondition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  lastHeartbeatTime?: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
 
 /** The parts of a Node the simulator writes and reads. */
 export interface SimNode {
@@ -83,26 +75,7 @@ function uuid(hex: string): string {
  * ```
  */
 export function healthyConditions(old: NodeCondition[], now: Date): NodeCondition[] {
-  const stamp = apiTime(now);
-  const wanted: [string, "True" | "False", string, string][] = [
-    ["MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"],
-    ["DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"],
-    ["PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"],
-    ["Ready", "True", "KubeletReady", "kubelet is posting ready status"],
-  ];
-  return wanted.map(([type, status, reason, message]) => {
-    const previous = old.find((c) => c.type === type);
-    return {
-      type,
-      status,
-      lastHeartbeatTime: stamp,
-      lastTransitionTime: previous?.status === status && previous.lastTransitionTime
-        ? previous.lastTransitionTime
-        : stamp,
-      reason,
-      message,
-    };
-  });
+  return nodeConditions({ ready: true }, old, now);
 }
 
 /**

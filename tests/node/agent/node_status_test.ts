@@ -10,6 +10,7 @@ import {
   runNodeHeartbeat,
 } from "../../../node/agent/mod.ts";
 import { until, withCluster } from "../../support/cluster.ts";
+import type { NodeCondition } from "../../../node/node_conditions.ts";
 
 const NODE = { apiVersion: "v1", kind: "Node" };
 const LEASE = { apiVersion: "coordination.k8s.io/v1", kind: "Lease" };
@@ -128,7 +129,7 @@ Deno.test("a condition keeps its transition time while its status stays, and get
   const before = nodeConditions({ ready: false, message: "x" }, [], new Date("2026-01-01T00:00:00Z"));
   const same = nodeConditions({ ready: false, message: "x" }, before as never, new Date("2026-01-01T00:01:00Z"));
   const flipped = nodeConditions({ ready: true }, before as never, new Date("2026-01-01T00:02:00Z"));
-  const readyOf = (conditions: Record<string, string>[]) => conditions.find((c) => c.type === "Ready")!;
+  const readyOf = (conditions: NodeCondition[]) => conditions.find((c) => c.type === "Ready")!;
   assert.equal(readyOf(same).lastTransitionTime, "2026-01-01T00:00:00Z");
   assert.equal(readyOf(same).lastHeartbeatTime, "2026-01-01T00:01:00Z");
   assert.equal(readyOf(flipped).lastTransitionTime, "2026-01-01T00:02:00Z");
