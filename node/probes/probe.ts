@@ -16,6 +16,9 @@ export interface ProbeTarget {
   containerId: string;
   /** The pod's IP (the node's for host-network pods). */
   podIP: string;
+  /** Host-network pods are probed on the node's IP. */
+  hostNetwork?: boolean;
+  nodeIP?: string;
   container?: Container;
 }
 
@@ -79,10 +82,16 @@ async function runHandlerOnce(
   if (handler.httpGet) return await httpProbe(handler.httpGet, target, timeoutMs, signal);
   if (handler.tcpSocket) {
     const port = resolvePort(handler.tcpSocket.port, target.container);
-    return await tcpProbe(handler.tcpSocket.host || target.podIP, port, timeoutMs);
+    return await tcpProbe(handler.tcpSocket.host || defaultHost(target), port, timeoutMs);
   }
-  if (handler.grpc) return await grpcProbe(target.podIP, handler.grpc.port, handler.grpc.service ?? "", timeoutMs);
+  if (handler.grpc) {
+    return await grpcProbe(defaultHost(target), handler.grpc.port, handler.grpc.service ?? "", timeoutMs);
+  }
   return { result: "unknown", message: "probe has no handler" };
+}
+
+function defaultHost(target: ProbeTarget): string {
+  return (target.hostNetwork && target.nodeIP) || target.podIP;
 }
 
 async function httpProbe(
@@ -93,7 +102,7 @@ async function httpProbe(
 ): Promise<ProbeResult> {
   const port = resolvePort(get.port, target.container);
   const scheme = (get.scheme ?? "HTTP").toLowerCase();
-  const host = get.host || target.podIP;
+  const host = get.host || defaultHost(target);
   const path = get.path ? (get.path.startsWith("/") ? get.path : `/${get.path}`) : "/";
   const url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}${path}`;
   const headers = new Headers({ "user-agent": PROBE_USER_AGENT, accept: "*/*" });

@@ -19,6 +19,8 @@ export interface ContainerProberOptions {
   onChange: () => void;
   /** Called with each failed attempt's message (kubelet's `Unhealthy` Event). */
   onFailure?: (kind: Kind, message: string) => void;
+  /** Called with each failed attempt's message, for the agent's log. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -58,12 +60,14 @@ export class ContainerProber {
     return this.#livenessFailure;
   }
 
+  /** Begin probing; call once the container is running. */
   start(): void {
     const c = this.options.container;
     if (c.startupProbe) this.#run("startup", c.startupProbe);
     else this.#startAfterStartup();
   }
 
+  /** End all probing (container stopped or pod removed). */
   stop(): void {
     this.#stop.abort();
   }
@@ -103,7 +107,9 @@ export class ContainerProber {
       } else if (outcome.result === "failure") {
         successes = 0;
         const label = kind[0].toUpperCase() + kind.slice(1);
-        this.options.onFailure?.(kind, `${label} probe failed: ${outcome.message ?? ""}`.trimEnd());
+        const message = `${label} probe failed: ${outcome.message ?? ""}`.trimEnd();
+        this.options.onFailure?.(kind, message);
+        this.options.log?.(`${this.options.pod.metadata?.name}/${this.options.container.name}: ${message}`);
         if (++failures >= failureThreshold) {
           if (kind === "readiness") {
             if (this.#ready) {
