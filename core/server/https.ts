@@ -212,8 +212,15 @@ export function startHttps(options: HttpsOptions): Promise<HttpsServer> {
   });
 }
 
-/** Answer an upgrade request with `response` (a Status) and close the connection. */
-async function refuseUpgrade(socket: Duplex, response: Response): Promise<void> {
+/**
+ * Answer an upgrade request with `response` (a Status) and close the connection.
+ *
+ * @example
+ * ```ts
+ * await refuseUpgrade(socket, errorResponse(error));
+ * ```
+ */
+export async function refuseUpgrade(socket: Duplex, response: Response): Promise<void> {
   const body = await response.text();
   socket.end(
     `HTTP/1.1 ${response.status} ${response.statusText || "Error"}\r\n` +

@@ -9,7 +9,9 @@ import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { LogOptions, NodeStreaming, StreamTarget } from "../../core/api/pod_streams.ts";
+import { errorResponse } from "../../core/api/router.ts";
 import { badRequest, notFound } from "../../core/api/status.ts";
+import { refuseUpgrade } from "../../core/server/https.ts";
 import type { ContainerStatus, CriClient } from "../cri/mod.ts";
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from "../kubelet/mod.ts";
 import { readContainerLog } from "./container_logs.ts";
@@ -25,23 +27,6 @@ async function attempts(runtime: CriClient, target: StreamTarget): Promise<Conta
   return statuses
     .filter((s): s is ContainerStatus => s !== null)
     .sort((a, b) => (b.metadata?.attempt ?? 0) - (a.metadata?.attempt ?? 0) || b.created_at - a.created_at);
-}
-
-/** Answer an upgrade request with an error Status and close it. */
-function refuse(socket: Duplex, error: unknown): void {
-  const status = (error as { status?: { code?: number } }).status ?? {
-    kind: "Status",
-    apiVersion: "v1",
-    status: "Failure",
-    message: (error as Error).message,
-    reason: "InternalError",
-    code: 500,
-  };
-  const body = JSON.stringify(status);
-  socket.end(
-    `HTTP/1.1 ${status.code ?? 500} Error\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 /**
@@ -94,7 +79,7 @@ export function nodeStreaming(runtime: CriClient, log: (line: string) => void = 
         await serveRemoteCommand(kind, running.id, runtime, request, socket, head);
       })().catch((error) => {
         log(`${kind} for pod ${target.namespace}/${target.name}: ${(error as Error).message}`);
-        refuse(socket, error);
+        refuseUpgrade(socket, errorResponse(error));
       });
     },
   };
