@@ -1,8 +1,8 @@
 /**
- * The kubelet's HTTPS API on the node (upstream pkg/kubelet/server/server.go): `/healthz`, `/containerLogs`, and the
- * `/exec`, `/attach` and `/portForward` upgrades the API server proxies kubectl's requests to. Callers prove who they
- * are with a client certificate from the cluster's client CA and are authorized per request, as the kubelet's
- * webhook authorizer does; the streaming itself is the node's {@linkcode nodeStreaming}.
+ * The kubelet's HTTPS API on the node (upstream pkg/kubelet/server/server.go): `/healthz`, `/stats/summary`,
+ * `/containerLogs`, and the `/exec`, `/attach` and `/portForward` upgrades the API server proxies kubectl's requests
+ * to. Callers prove who they are with a client certificate from the cluster's client CA and are authorized per
+ * request, as the kubelet's webhook authorizer does; the streaming itself is the node's {@linkcode nodeStreaming}.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { logOptions, type StreamTarget } from "../../core/api/pod_streams.ts";
 import type { CriClient } from "../cri/mod.ts";
+import type { Summary } from "../stats/mod.ts";
 import { POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from "../kubelet/mod.ts";
 import { nodeStreaming } from "../streaming/mod.ts";
 import {
@@ -38,6 +39,8 @@ export interface KubeletServerOptions {
   authorize: (user: KubeletUser, attributes: KubeletRequestAttributes) => Promise<boolean>;
   /** Where pod logs live (`/var/log/pods`); the runtime's `log_path`s already point into it. */
   podLogsDir: string;
+  /** The stats Summary (`/stats/summary`, what metrics-server scrapes); without it the path is 404. */
+  summary?: () => Promise<Summary>;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -137,6 +140,11 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "https://kubelet");
     await admit(request, url.pathname);
+    if (url.pathname === "/stats/summary" && options.summary) {
+      if (request.method !== "GET") throw new HttpError(405, "Method Not Allowed");
+      response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(await options.summary()));
+      return;
+    }
     const r = route(url.pathname);
     if (!r) throw new HttpError(404, "404 page not found");
     if (r.kind === "healthz") {
