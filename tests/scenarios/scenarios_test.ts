@@ -1,12 +1,12 @@
 // The acceptance scenarios from ../shared/scenarios, each run against a fresh `scripts/k3s server`
 // exactly as the README starts it. A scenario prints one line per check; the test fails on any FAIL.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startK3sServer } from "../support/k3s_process.ts";
 import { nodeRouteCommand } from "../support/node_route.ts";
-import { RUNTIME_TESTS, testImages } from "../node/containerd/testenv.ts";
+import { RUNTIME_TESTS } from "../node/containerd/testenv.ts";
 
 const scenarios = new URL("../../../shared/scenarios/", import.meta.url).pathname;
 
@@ -65,16 +65,6 @@ const LANDED: Record<string, Landed> = {
 
 if (!RUNTIME_TESTS) console.warn("scenario pods.sh: skipped: the node agent runs real pods, which needs root");
 
-/** A data dir whose `agent/images` holds the test images, as an air-gapped K3s node would have them. */
-function agentDataDir(): string {
-  const dataDir = mkdtempSync(join(tmpdir(), "k3s-agent-"));
-  mkdirSync(join(dataDir, "agent", "images"), { recursive: true });
-  for (const file of ["busybox.tar", "pause.tar"]) {
-    copyFileSync(join(testImages(), file), join(dataDir, "agent", "images", file));
-  }
-  return dataDir;
-}
-
 /** The scenario file to run: the shared one, or a corrected copy beside its lib.sh. */
 function scenarioFile(name: string, landed: Landed): string {
   const original = join(scenarios, name);
@@ -98,9 +88,7 @@ for (const [name, landed] of Object.entries(LANDED)) {
     sanitizeResources: false,
     fn: async () => {
       const command = landed.nodeRoute ? await nodeRouteCommand() : undefined;
-      const dataDir = landed.agent ? agentDataDir() : undefined;
-      using _removeDataDir = { [Symbol.dispose]: () => dataDir && rmSync(dataDir, { recursive: true, force: true }) };
-      await using server = await startK3sServer({ args: landed.args, command, agent: landed.agent, dataDir });
+      await using server = await startK3sServer({ args: landed.args, command, agent: landed.agent });
       const run = await new Deno.Command("bash", {
         args: [scenarioFile(name, landed)],
         env: { KUBECONFIG: server.kubeconfig, K3S_DATA_DIR: server.dataDir, HOME: server.dataDir, ...landed.env },

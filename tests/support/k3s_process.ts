@@ -9,12 +9,13 @@
  *
  * @module
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startContainerd } from "../../node/containerd/mod.ts";
 import { CriClient } from "../../node/cri/mod.ts";
+import { testImages } from "../node/containerd/testenv.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -52,14 +53,16 @@ export async function startK3sServer(
     dataDir?: string;
     command?: string[];
     /**
-     * Run the node agent too (root only), with the kubelet's root and pod logs dirs under the data dir; its pods are
-     * removed when the server stops. Other servers pass `--disable-agent`, so they stay fast and off `cni0`.
+     * Run the node agent too (root only), with the kubelet's root and pod logs dirs under the data dir and the test
+     * images in `<data-dir>/agent/images` (as an air-gapped K3s node has them); its pods are removed when the server
+     * stops. Other servers pass `--disable-agent`, so they stay fast and off `cni0`.
      */
     agent?: boolean;
   } = {},
 ): Promise<K3sProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "k3s-server-"));
   const kubeconfig = join(dataDir, "k3s.yaml");
+  if (options.agent) copyTestImages(dataDir);
   const port = await freePort();
   const [program, ...prefix] = options.command ?? [join(root, "scripts/k3s")];
   const child = new Deno.Command(program, {
@@ -118,6 +121,14 @@ export async function startK3sServer(
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { dataDir, kubeconfig, port, pid: child.pid, output: () => output, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** Put the test images where the agent imports air-gap images from. */
+function copyTestImages(dataDir: string): void {
+  mkdirSync(join(dataDir, "agent", "images"), { recursive: true });
+  for (const file of ["busybox.tar", "pause.tar"]) {
+    copyFileSync(join(testImages(), file), join(dataDir, "agent", "images", file));
+  }
 }
 
 /**
