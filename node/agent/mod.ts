@@ -23,3 +23,4 @@ export {
 } from "./node_status.ts";
 export { checkAgentPrerequisites, type PrerequisiteOptions } from "./prerequisites.ts";
 export { defaultClusterDNS } from "./cluster_dns.ts";
+export { type KubeletAPIOptions, type KubeletServing, serveKubeletAPI, subjectAccessReview } from "./kubelet_server.ts";

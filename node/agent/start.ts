@@ -26,6 +26,7 @@ import { nodeStreaming } from "../streaming/mod.ts";
 import { goArch, machineCapacity, machineInfo } from "./machine.ts";
 import { parseKubeletArgs, parseLabel, parseTaint } from "./kubelet_args.ts";
 import { checkAgentPrerequisites } from "./prerequisites.ts";
+import { type KubeletServing, serveKubeletAPI } from "./kubelet_server.ts";
 import { defaultClusterDNS } from "./cluster_dns.ts";
 import { type NodeSpecInputs, type Readiness, registerNode, runNodeHeartbeat } from "./node_status.ts";
 
@@ -55,6 +56,8 @@ export interface AgentOptions {
   resolvConf?: string;
   /** Where the agent serves its pods' logs, exec, attach and port-forward (the server's {@linkcode NodeStreams}). */
   streams?: NodeStreams;
+  /** Serve the kubelet's HTTPS API on the kubelet port with this certificate (agents the server reaches remotely). */
+  kubeletServing?: KubeletServing;
   /** Where containerd's state and socket go (default `/run/k3s/containerd`); tests use their own. */
   runDir?: string;
   signal: AbortSignal;
@@ -188,9 +191,24 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log,
   });
   const unregister = options.streams?.register(nodeName, nodeStreaming(cri, log));
+  const kubeletAPI = options.kubeletServing &&
+    await serveKubeletAPI({
+      client,
+      runtime: cri,
+      nodeName,
+      port: kubelet.port,
+      podLogsDir: kubelet.podLogsDir,
+      memoryCapacity: inputs.capacity.memoryBytes,
+      cgroupDriver,
+      serving: options.kubeletServing,
+      signal,
+      log,
+    });
+  if (kubeletAPI) log(`Kubelet API listening on port ${kubeletAPI.port}`);
   const stopped = (async () => {
     await running.stopped;
     unregister?.();
+    await kubeletAPI?.close();
     await heartbeat;
     await importer.stop();
     cri.close();
