@@ -64,32 +64,88 @@ export async function startK3sServer(
   const kubeconfig = join(dataDir, "k3s.yaml");
   if (options.agent) copyTestImages(dataDir);
   const port = await freePort();
-  const [program, ...prefix] = options.command ?? [join(root, "scripts/k3s")];
-  const child = new Deno.Command(program, {
-    args: [
-      ...prefix,
-      "server",
-      "--data-dir",
-      dataDir,
-      "--https-listen-port",
-      String(port),
-      "--bind-address",
-      "127.0.0.1",
-      "--write-kubeconfig",
-      kubeconfig,
-      ...(options.agent
-        ? [
-          "--kubelet-arg",
-          `root-dir=${join(dataDir, "kubelet")}`,
-          "--kubelet-arg",
-          `pod-logs-dir=${join(dataDir, "pods")}`,
-        ]
-        : ["--disable-agent"]),
-      ...(options.args ?? []),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnK3s([
+    "server",
+    "--data-dir",
+    dataDir,
+    "--https-listen-port",
+    String(port),
+    "--bind-address",
+    "127.0.0.1",
+    "--write-kubeconfig",
+    kubeconfig,
+    ...(options.agent
+      ? [
+        "--kubelet-arg",
+        `root-dir=${join(dataDir, "kubelet")}`,
+        "--kubelet-arg",
+        `pod-logs-dir=${join(dataDir, "pods")}`,
+      ]
+      : ["--disable-agent"]),
+    ...(options.args ?? []),
+  ], options.command);
+  await child.ready(/k3s is up and running/, "k3s server");
+  const stop = async () => {
+    await child.stop();
+    if (options.agent) await removeAgentPods(dataDir);
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { dataDir, kubeconfig, port, pid: child.pid, output: child.output, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** A running `k3s agent` process. */
+export interface K3sAgentProcess {
+  dataDir: string;
+  /** Everything the agent printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Start `scripts/k3s agent --server URL --token T` (root only) with its own data dir holding the test images, the
+ * kubelet's dirs under it, and wait for its ready line; its pods are removed when it stops.
+ *
+ * ```ts
+ * await using agent = await startK3sAgent({ server: `https://127.0.0.1:${server.port}`, token, nodeName: "worker" });
+ * ```
+ */
+export async function startK3sAgent(
+  options: { server: string; token: string; nodeName: string; args?: string[] },
+): Promise<K3sAgentProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "k3s-agent-"));
+  copyTestImages(dataDir);
+  const child = spawnK3s([
+    "agent",
+    "--server",
+    options.server,
+    "--token",
+    options.token,
+    "--data-dir",
+    dataDir,
+    "--node-name",
+    options.nodeName,
+    "--pause-image",
+    "docker.io/rancher/mirrored-pause:3.6",
+    "--kubelet-arg",
+    `root-dir=${join(dataDir, "kubelet")}`,
+    "--kubelet-arg",
+    `pod-logs-dir=${join(dataDir, "pods")}`,
+    ...(options.args ?? []),
+  ]);
+  await child.ready(/k3s agent is up and running/, "k3s agent");
+  const stop = async () => {
+    await child.stop();
+    await removeAgentPods(dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { dataDir, output: child.output, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** A `scripts/k3s` child whose output is collected. */
+function spawnK3s(args: string[], command = [join(root, "scripts/k3s")]) {
+  const [program, ...prefix] = command;
+  const child = new Deno.Command(program, { args: [...prefix, ...args], stdout: "piped", stderr: "piped" }).spawn();
   let output = "";
   const collect = (stream: ReadableStream<Uint8Array>) =>
     stream.pipeThrough(new TextDecoderStream()).pipeTo(
@@ -101,26 +157,30 @@ export async function startK3sServer(
     exited = true;
     return s;
   });
-  const deadline = Date.now() + 60_000;
-  while (!/k3s is up and running/.test(output)) {
-    if (exited || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      await status;
-      throw new Error(`k3s server did not become ready:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) child.kill("SIGTERM");
-    await status;
-    await reading.catch(() => {});
-    if (options.agent) await removeAgentPods(dataDir);
-    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  return {
+    pid: child.pid,
+    output: () => output,
+    /** Wait for `line` in the output (60 s); a process that exits or stays silent fails the start. */
+    async ready(line: RegExp, what: string): Promise<void> {
+      const deadline = Date.now() + 60_000;
+      while (!line.test(output)) {
+        if (exited || Date.now() > deadline) {
+          if (!exited) child.kill("SIGKILL");
+          await status;
+          throw new Error(`${what} did not become ready:\n${output}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) child.kill("SIGTERM");
+      await status;
+      await reading.catch(() => {});
+    },
   };
-  return { dataDir, kubeconfig, port, pid: child.pid, output: () => output, stop, [Symbol.asyncDispose]: stop };
 }
 
 /** Put the test images where the agent imports air-gap images from. */
