@@ -11,15 +11,16 @@
  */
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import process from "node:process";
 import { defaultControllers } from "./controllers/mod.ts";
 import { manifestsDir, stageManifests, validateDisable } from "./controllers/addon/mod.ts";
-import { ApiClient, inProcessTransport } from "./core/client/mod.ts";
+import { ApiClient, httpsTransport, inProcessTransport } from "./core/client/mod.ts";
 import { FlagCommand } from "./core/cli/command.ts";
 import { completionCommand } from "./core/cli/completion.ts";
 import { CliError } from "./core/cli/errors.ts";
 import { flagSource, setByUser } from "./core/cli/flag.ts";
-import { AGENT_FLAGS } from "./core/cli/flags/agent.ts";
+import { AGENT_FLAGS, type AgentFlags } from "./core/cli/flags/agent.ts";
 import { SERVER_FLAGS, type ServerFlags } from "./core/cli/flags/server.ts";
 import { k3sHelp } from "./core/cli/help.ts";
 import { kubectlCommand, multicallName, runKubectl } from "./core/cli/kubectl.ts";
@@ -34,7 +35,10 @@ import { versionText } from "./core/version.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
-import { startAgent } from "./node/agent/mod.ts";
+import { defaultClusterDNS, parseKubeletArgs, startAgent } from "./node/agent/mod.ts";
+import { joinServer } from "./node/join/mod.ts";
+import { registerTunnelledKubelets, runTunnel, TunnelServer } from "./node/tunnel/mod.ts";
+import { Registry } from "./core/registry/registry.ts";
 
 /** The logger for a daemon command: debug lines with its `--debug` or the top-level one. */
 function loggerFor(command: FlagCommand): Logger {
@@ -58,6 +62,23 @@ function secretOf(value: string | undefined, file: string | undefined, flag: str
   }
 }
 
+/** `--node-name`, else the host name, lower-cased as K3s does. */
+function nodeNameOf(flag: string | undefined): string {
+  return (flag ?? hostname()).toLowerCase();
+}
+
+/** Resolves, after aborting `abort`, on SIGINT or SIGTERM. */
+function stopOnSignals(abort: AbortController): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        abort.abort();
+        resolve();
+      });
+    }
+  });
+}
+
 async function runServer(options: ServerFlags, command: FlagCommand): Promise<void> {
   const log = loggerFor(command);
   try {
@@ -68,15 +89,10 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   if (options.disable.length > 0) log.debug("Packaged components disabled", { disable: options.disable.join(",") });
   for (const path of await stageManifests(options.dataDir, options.disable)) log.info(`Writing manifest: ${path}`);
   const abort = new AbortController();
-  const stopping = new Promise<void>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.once(signal, () => {
-        abort.abort();
-        resolve();
-      });
-    }
-  });
+  const stopping = stopOnSignals(abort);
+  const tunnels = new TunnelServer({ log: (line) => log.info(line) });
   const server = await startServer({
+    tunnel: tunnels,
     dataDir: options.dataDir,
     datastoreEndpoint: options.datastoreEndpoint,
     datastoreCAFile: options.datastoreCafile,
@@ -88,6 +104,10 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     tlsSans: options.tlsSan,
     serviceCIDR: options.serviceCidr,
     serviceNodePortRange: options.serviceNodePortRange,
+    clusterCIDR: options.clusterCidr,
+    clusterDNS: options.clusterDns[0] ?? defaultClusterDNS(options.serviceCidr),
+    clusterDomain: options.clusterDomain,
+    serverNodeName: options.disableAgent ? undefined : nodeNameOf(options.nodeName),
     kubeconfigPath: options.writeKubeconfig,
     kubeconfigMode: options.writeKubeconfigMode,
     secretsEncryption: options.secretsEncryption,
@@ -110,6 +130,7 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     log: (line) => log.info(line),
     signal: abort.signal,
   });
+  registerTunnelledKubelets(tunnels, server.nodes, server.kubeletClient);
   const disabled = options.disable.length ? ` (disabled: ${options.disable.join(", ")})` : "";
   log.info(`Addons: applying the manifests in ${manifestsDir(options.dataDir)}${disabled}`);
   const simulated = options.simulatedNodes > 0
@@ -152,6 +173,75 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   await server.stop();
 }
 
+/** `k3s agent`: join the server with the token, then run the node agent, reached by the server through its tunnel. */
+async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void> {
+  const log = loggerFor(command);
+  if (!options.server) {
+    throw new CliError("--server is required: the URL of a k3s server to join, e.g. --server https://10.0.0.1:6443");
+  }
+  const token = secretOf(options.token, options.tokenFile, "token");
+  if (!token) throw new CliError("--token or --token-file is required: the server's node-token or agent token");
+  const abort = new AbortController();
+  const stopping = stopOnSignals(abort);
+  const joined = await joinServer({
+    server: options.server,
+    token,
+    dataDir: options.dataDir,
+    nodeName: nodeNameOf(options.nodeName),
+    nodeIPs: options.nodeIp,
+    signal: abort.signal,
+    log: (line) => log.info(line),
+  }).catch((error) => {
+    throw new CliError(`cannot join ${options.server}: ${(error as Error).message}`);
+  });
+  const transport = httpsTransport({
+    server: joined.server,
+    caPem: joined.serverCA,
+    certPem: joined.clientCert,
+    keyPem: joined.clientKey,
+  });
+  const kubeletPort = parseKubeletArgs(options.kubeletArg).port;
+  // The server may reach only this node's kubelet API through the tunnel (K3s also allows the CRI stream port).
+  const tunnel = runTunnel({
+    server: joined.server,
+    caPem: joined.serverCA,
+    certPem: joined.clientCert,
+    keyPem: joined.clientKey,
+    allow: (host, port) => (host === "127.0.0.1" || host === "localhost") && port === kubeletPort,
+    signal: abort.signal,
+    log: (line) => log.info(line),
+  });
+  const agent = await startAgent({
+    client: new ApiClient(transport, new Registry()),
+    dataDir: options.dataDir,
+    nodeName: joined.nodeName,
+    nodeIP: options.nodeIp[0],
+    nodeLabels: options.nodeLabel,
+    nodeTaints: options.nodeTaint,
+    pauseImage: options.pauseImage,
+    containerRuntimeEndpoint: options.containerRuntimeEndpoint,
+    kubeletArgs: options.kubeletArg,
+    clusterDNS: joined.config.ClusterDNSs.length ? joined.config.ClusterDNSs : undefined,
+    serviceCIDR: joined.config.ServiceIPRange,
+    clusterDomain: joined.config.ClusterDomain,
+    resolvConf: options.resolvConf,
+    kubeletServing: { cert: joined.servingCert, key: joined.servingKey, clientCA: joined.clientCA },
+    signal: abort.signal,
+    log: (line) => log.info(line),
+  }).catch(async (error) => {
+    abort.abort();
+    await tunnel;
+    transport.close();
+    throw new CliError(`cannot start the node agent: ${(error as Error).message}`);
+  });
+  log.info(`k3s agent is up and running: node ${agent.nodeName} joined ${joined.server}`);
+  await stopping;
+  log.info("Shutting down");
+  await agent.stopped;
+  await tunnel;
+  transport.close();
+}
+
 function checkConfigCommand(): Command {
   return new Command("check-config")
     .description("Run config check")
@@ -177,9 +267,7 @@ export function buildCli(): Command {
     .showHelpAfterError("Run 'k3s --help' for usage.");
   program.addCommand(new FlagCommand("server", "Run management server", SERVER_FLAGS).action(runServer));
   program.addCommand(
-    new FlagCommand("agent", "Run node agent", AGENT_FLAGS).action(() => {
-      throw new CliError("not supported yet: k3s agent (the node agent arrives with its own issue)");
-    }),
+    new FlagCommand("agent", "Run node agent", AGENT_FLAGS).action(runAgent),
   );
   program.addCommand(kubectlCommand());
   program.addCommand(unsupportedCommand("crictl", "Run crictl"));

@@ -33,11 +33,23 @@ export const TLS_FILES = {
   servingAPIServerKey: "serving-kube-apiserver.key",
   clientAdmin: "client-admin.crt",
   clientAdminKey: "client-admin.key",
+  clientKubeAPIServer: "client-kube-apiserver.crt",
+  clientKubeAPIServerKey: "client-kube-apiserver.key",
 } as const;
 
 /** The admin identity of `k3s.yaml`: `system:masters` is bound to cluster-admin. */
 export const ADMIN_SPEC: CertificateSpec = {
   commonName: "system:admin",
+  organizations: ["system:masters"],
+  usages: ["clientAuth"],
+};
+
+/**
+ * The API server's identity toward kubelets (`--kubelet-client-certificate`): kubelets authorize it through
+ * `system:masters`, as K3s issues it.
+ */
+const KUBE_APISERVER_CLIENT_SPEC: CertificateSpec = {
+  commonName: "system:apiserver",
   organizations: ["system:masters"],
   usages: ["clientAuth"],
 };
@@ -71,13 +83,18 @@ export interface ServerCertificates {
   serving: IssuedCertificate;
   /** `client-admin.{crt,key}` (the certificate text includes the client CA after the leaf). */
   admin: IssuedCertificate;
+  /**
+   * `client-kube-apiserver.{crt,key}`: what the API server presents to kubelets for logs, exec, attach and
+   * port-forward (the certificate text includes the client CA after the leaf).
+   */
+  kubeAPIServerClient: IssuedCertificate;
   /** File names this call wrote (empty on a restart with nothing to renew). */
   written: string[];
 }
 
 /**
  * Load the server's certificates from `<data-dir>/server/tls`, creating what is missing and
- * reissuing the serving and admin certificates when their names changed or they near expiry.
+ * reissuing the serving, admin and kubelet-client certificates when their names changed or they near expiry.
  *
  * @example
  * ```ts
@@ -101,7 +118,14 @@ export async function ensureServerCertificates(options: ServerCertificateOptions
   };
   const serving = await ensureLeaf(store, "serving-kube-apiserver", serverCA, servingSpec, renewal);
   const admin = await ensureLeaf(store, "client-admin", clientCA, ADMIN_SPEC, renewal);
-  return { dir, serverCA, clientCA, requestHeaderCA, serving, admin, written };
+  const kubeAPIServerClient = await ensureLeaf(
+    store,
+    "client-kube-apiserver",
+    clientCA,
+    KUBE_APISERVER_CLIENT_SPEC,
+    renewal,
+  );
+  return { dir, serverCA, clientCA, requestHeaderCA, serving, admin, kubeAPIServerClient, written };
 }
 
 interface Store {

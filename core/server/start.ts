@@ -4,10 +4,13 @@
  *
  * @module
  */
+import type { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import type { Duplex } from "node:stream";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
 import { apiServerSANs, DynamicListener, ensureServerCertificates } from "../pki/mod.ts";
@@ -21,7 +24,7 @@ import {
   renderMetrics,
 } from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
-import { ApiRouter } from "../api/router.ts";
+import { ApiRouter, type UserInfo } from "../api/router.ts";
 import { NodeStreams } from "../api/pod_streams.ts";
 import { podUpgradeHandler } from "./pod_upgrades.ts";
 import { BuiltinStrategy } from "../api/strategy.ts";
@@ -37,7 +40,9 @@ import { sqlitePath } from "./paths.ts";
 import { systemEndpoint } from "./system_endpoints.ts";
 import { ensureServerToken } from "../auth/server_token.ts";
 import { ensureServiceAccountKey, tokenRequestHandler } from "../auth/serviceaccount/mod.ts";
-import { serverAuthenticator } from "../auth/authentication/mod.ts";
+import { serverAuthenticator, unionAuthenticator } from "../auth/authentication/mod.ts";
+import { supervisorCredentialsAuthenticator, supervisorPasswords } from "../auth/supervisor_credentials.ts";
+import { controlConfig, supervisorHandler } from "./supervisor/mod.ts";
 import { encryptingStore, encryptionHandler, SecretsEncryption } from "../encryption/mod.ts";
 
 /** What `k3s server` is told. */
@@ -60,6 +65,14 @@ export interface ServerOptions {
   serviceCIDR?: string;
   /** `--service-node-port-range` (default 30000-32767). */
   serviceNodePortRange?: string;
+  /** `--cluster-cidr` (default 10.42.0.0/16), told to agents. */
+  clusterCIDR?: string;
+  /** `--cluster-dns`, told to agents (cli.ts derives K3s's default, the tenth address of the service CIDR). */
+  clusterDNS?: string;
+  /** `--cluster-domain` (default cluster.local), told to agents. */
+  clusterDomain?: string;
+  /** The node name of this server's own agent (none with `--disable-agent`). */
+  serverNodeName?: string;
   /** `--write-kubeconfig`: where the admin kubeconfig goes. */
   kubeconfigPath: string;
   /** `--write-kubeconfig-mode` (default 0600). */
@@ -74,10 +87,24 @@ export interface ServerOptions {
   controllers?: (
     deps: { client: Client; registry: Registry; manager: Manager; serving: DynamicListener },
   ) => Controller[];
+  /**
+   * Takes the agents' tunnel upgrades (`/v1-k3s/connect`); the node side lives in `node/tunnel`, so `cli.ts` hands
+   * it in. Without it the path is 404.
+   */
+  tunnel?: TunnelEndpoint;
   /** Progress and status lines (default: the console). */
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
+
+/** Where agents' tunnel connections go. */
+export interface TunnelEndpoint {
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, user: UserInfo): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The path agents open their tunnel on (K3s's). */
+export const TUNNEL_PATH = "/v1-k3s/connect";
 
 /** A running server. */
 export interface Server {
@@ -90,6 +117,8 @@ export interface Server {
   port: number;
   /** Node agents register here to serve their pods' logs, exec, attach and port-forward. */
   nodes: NodeStreams;
+  /** What the API server proves itself with to kubelets (`client-kube-apiserver`) and the CA they serve with. */
+  kubeletClient: { ca: string; cert: string; key: string };
   kubeconfigPath: string;
   stop(): Promise<void>;
 }
@@ -148,7 +177,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       sans: [...sans.dns, ...sans.ips],
       log: (line) => log(`Certificates: ${line}`),
     });
-    await ensureServerToken({ dataDir: options.dataDir, token: options.token, agentToken: options.agentToken });
+    const tokens = await ensureServerToken({
+      dataDir: options.dataDir,
+      token: options.token,
+      agentToken: options.agentToken,
+    });
     log(`Node token is available at ${options.dataDir}/server/token`);
     const serviceAccountKeys = await ensureServiceAccountKey(options.dataDir);
     const registry = new Registry();
@@ -192,6 +225,24 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         onError: (error) => log(`Leader election: ${error}`),
       },
     });
+    const podUpgrades = podUpgradeHandler({ rest, registry, authorization, nodes });
+    let coreReady = false;
+    const supervisor = supervisorHandler({
+      dataDir: options.dataDir,
+      client,
+      log,
+      ready: () => coreReady,
+      config: () =>
+        controlConfig({
+          httpsPort: https.port,
+          clusterDNS: options.clusterDNS ? [options.clusterDNS] : [],
+          clusterCIDR: options.clusterCIDR,
+          serviceCIDR,
+          clusterDomain: options.clusterDomain,
+          serviceNodePortRange: options.serviceNodePortRange,
+          serverNodeName: options.serverNodeName,
+        }),
+    });
     const https = await startHttps({
       log,
       port: options.httpsPort ?? 6443,
@@ -204,8 +255,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         clientCA: pki.clientCA.certPem,
         serverCA: pki.serverCA.certPem,
       },
-      authenticate: serverAuthenticator({ client, serviceAccountKeys }),
-      upgrade: podUpgradeHandler({ rest, registry, authorization, nodes }),
+      authenticate: unionAuthenticator(
+        serverAuthenticator({ client, serviceAccountKeys }),
+        supervisorCredentialsAuthenticator(supervisorPasswords(tokens)),
+      ),
+      upgrade: (request, socket, head, user) =>
+        options.tunnel && new URL(request.url ?? "/", "https://localhost").pathname === TUNNEL_PATH
+          ? options.tunnel.upgrade(request, socket, head, user)
+          : podUpgrades(request, socket, head, user),
       handler: authorizingHandler(authorization, async (request, user, signal) => {
         const url = new URL(request.url);
         if (url.pathname === "/metrics") {
@@ -213,7 +270,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
             headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
           });
         }
-        return await encryptionEndpoints(request, user) ?? await systemEndpoint(url, store) ??
+        return await encryptionEndpoints(request, user) ?? await supervisor(request, user) ??
+          await systemEndpoint(url, store) ??
           discoveryEndpoint(registry, openapi, url, request.headers.get("accept"), url.host) ??
           (url.pathname.startsWith("/api/") || url.pathname.startsWith("/apis/")
             ? await router.handle(request, user, signal)
@@ -242,6 +300,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     );
     // Like kube-apiserver's CRD informer post-start hook: ready only once stored CRDs are served.
     await apiExtensions.ready();
+    coreReady = true;
     const host = options.bindAddress && options.bindAddress !== "0.0.0.0" ? options.bindAddress : "127.0.0.1";
     await writeKubeconfig(
       options.kubeconfigPath,
@@ -262,11 +321,17 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       registry,
       router,
       nodes,
+      kubeletClient: {
+        ca: pki.serverCA.certPem,
+        cert: pki.kubeAPIServerClient.certPem,
+        key: pki.kubeAPIServerClient.keyPem,
+      },
       port: https.port,
       kubeconfigPath: options.kubeconfigPath,
       async stop() {
         stopControllers.abort();
         await controllersDone.catch(() => {});
+        await options.tunnel?.close();
         await https.close();
         stopCompactor();
         await store.close();

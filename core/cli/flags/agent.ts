@@ -8,8 +8,29 @@
 import type { FlagSpec } from "../flag.ts";
 import { COMMON_FLAGS } from "./common.ts";
 
+/** The parsed `k3s agent` options this distribution acts on (commander's camelCase of each flag). */
+export interface AgentFlags {
+  debug: boolean;
+  server?: string;
+  token?: string;
+  tokenFile?: string;
+  dataDir: string;
+  nodeName?: string;
+  nodeLabel: string[];
+  nodeTaint: string[];
+  nodeIp: string[];
+  containerRuntimeEndpoint?: string;
+  pauseImage: string;
+  resolvConf?: string;
+  kubeletArg: string[];
+}
+
 /** The node settings the agent honours. */
 const IMPLEMENTED = new Set([
+  "token",
+  "token-file",
+  "server",
+  "data-dir",
   "node-name",
   "node-label",
   "node-taint",

@@ -178,10 +178,14 @@ Deno.test("k3s agent: every flag not implemented yet is refused with its name wh
   }
 });
 
-Deno.test("k3s agent: with only implemented flags it says the agent is not supported yet", async () => {
+Deno.test("k3s agent: without --server or a token it says which flag is missing", async () => {
   await assert.rejects(
     k3s(["agent", "--debug"], {}, true),
-    new CliError("not supported yet: k3s agent (the node agent arrives with its own issue)"),
+    new CliError("--server is required: the URL of a k3s server to join, e.g. --server https://10.0.0.1:6443"),
+  );
+  await assert.rejects(
+    k3s(["agent", "--server", "https://127.0.0.1:6443"], {}, true),
+    new CliError("--token or --token-file is required: the server's node-token or agent token"),
   );
 });
 

@@ -23,7 +23,7 @@ Deno.test("pki server: first start writes K3s's files under server/tls with priv
   assert.equal(pki.dir, dir);
   assert.deepEqual(readdirSync(dir).sort(), ALL_FILES);
   assert.deepEqual([...pki.written].sort(), ALL_FILES);
-  assert.equal(lines.length, 5);
+  assert.equal(lines.length, 6);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
   for (const name of ALL_FILES) {
     assert.equal(statSync(join(dir, name)).mode & 0o777, name.endsWith(".key") ? 0o600 : 0o644, name);
@@ -47,6 +47,13 @@ Deno.test("pki server: first start writes K3s's files under server/tls with priv
   const admin = certificateInfo(pki.admin.certPem);
   assert.equal(admin.commonName, "system:admin");
   assert.deepEqual(admin.organizations, ["system:masters"]);
+  assert.equal(files["client-kube-apiserver.crt"], pki.kubeAPIServerClient.certPem);
+  assert.equal(files["client-kube-apiserver.key"], pki.kubeAPIServerClient.keyPem);
+  const kubeletClient = certificateInfo(pki.kubeAPIServerClient.certPem);
+  assert.equal(kubeletClient.commonName, "system:apiserver");
+  assert.deepEqual(kubeletClient.organizations, ["system:masters"]);
+  assert.deepEqual(kubeletClient.usages, ["clientAuth"]);
+  assert.equal(pemCertificates(pki.kubeAPIServerClient.certPem)[1], pki.clientCA.certPem);
   assert.equal(certificateInfo(pki.serving.certPem).commonName, "kube-apiserver");
   assert.equal(pemCertificates(pki.serving.certPem)[1], pki.serverCA.certPem);
 });
@@ -59,6 +66,9 @@ Deno.test("pki server: openssl verifies the chain and sees every SAN, including 
   assert.equal(await opensslVerify(join(dir, "server-ca.crt"), serving), `${serving}: OK`);
   const admin = join(dir, "client-admin.crt");
   assert.equal(await opensslVerify(join(dir, "client-ca.crt"), admin), `${admin}: OK`);
+  const kubeletClient = join(dir, "client-kube-apiserver.crt");
+  assert.equal(await opensslVerify(join(dir, "client-ca.crt"), kubeletClient), `${kubeletClient}: OK`);
+  assert.match(await opensslText(kubeletClient), /Subject: O = system:masters, CN = system:apiserver/);
   // A certificate from the wrong CA must not verify: the CAs really are distinct.
   assert.match(await opensslVerify(join(dir, "client-ca.crt"), serving), /unable to get local issuer certificate/);
 
@@ -134,6 +144,8 @@ Deno.test("pki server: leaves are renewed inside 120 days of expiry, the CAs are
   assert.deepEqual(renewed.written.sort(), [
     "client-admin.crt",
     "client-admin.key",
+    "client-kube-apiserver.crt",
+    "client-kube-apiserver.key",
     "serving-kube-apiserver.crt",
     "serving-kube-apiserver.key",
   ]);
@@ -180,7 +192,13 @@ Deno.test("pki server: a CA placed by the operator is used as is; a replaced CA 
   rmSync(join(dir, "client-ca.crt"));
   const clientKey = readFileSync(join(dir, "client-ca.key"), "utf8");
   const reissued = await ensureServerCertificates({ dataDir, now: new Date(Date.now() - DAY) });
-  assert.deepEqual(reissued.written, ["client-ca.crt", "client-admin.key", "client-admin.crt"]);
+  assert.deepEqual(reissued.written, [
+    "client-ca.crt",
+    "client-admin.key",
+    "client-admin.crt",
+    "client-kube-apiserver.key",
+    "client-kube-apiserver.crt",
+  ]);
   assert.equal(readFileSync(join(dir, "client-ca.key"), "utf8"), clientKey);
   const admin = join(dir, "client-admin.crt");
   assert.equal(await opensslVerify(join(dir, "client-ca.crt"), admin), `${admin}: OK`);
