@@ -128,8 +128,28 @@ export async function issueCertificate(
   spec: CertificateSpec,
   options: { now?: Date; keys?: CryptoKeyPair } = {},
 ): Promise<IssuedCertificate> {
-  const now = options.now ?? new Date();
   const keys = options.keys ?? await generateKeyPair();
+  return {
+    certPem: await signCertificate(ca, spec, keys.publicKey, options.now),
+    keyPem: await privateKeyToPem(keys.privateKey),
+  };
+}
+
+/**
+ * Sign a leaf certificate for a public key held elsewhere (an agent's certificate signing request): the
+ * certificate followed by the CA chain, PEM.
+ *
+ * @example
+ * ```ts
+ * const pem = await signCertificate(clientCA, { commonName: "system:node:n1", usages: ["clientAuth"] }, csr.publicKey);
+ * ```
+ */
+export async function signCertificate(
+  ca: CertificateAuthority,
+  spec: CertificateSpec,
+  publicKey: CryptoKey | x509.PublicKey,
+  now: Date = new Date(),
+): Promise<string> {
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
@@ -149,15 +169,12 @@ export async function issueCertificate(
     issuer: ca.cert.subjectName,
     notBefore: ca.cert.notBefore,
     notAfter: new Date(now.getTime() + (spec.days ?? LEAF_DAYS) * DAY_MS),
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: ca.keys.privateKey,
     signingAlgorithm: signingAlgorithm(ca.keys.privateKey),
     extensions,
   });
-  return {
-    certPem: cert.toString("pem") + "\n" + pemCertificates(ca.certPem).join(""),
-    keyPem: await privateKeyToPem(keys.privateKey),
-  };
+  return cert.toString("pem") + "\n" + pemCertificates(ca.certPem).join("");
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   type IssuedCertificate,
   LEAF_DAYS,
   loadCertificateAuthority,
+  signCertificate,
 } from "./certs.ts";
 export {
   type CertificateInfo,

@@ -5,42 +5,11 @@ import { Buffer } from "node:buffer";
 import { text } from "node:stream/consumers";
 // @ts-types="@types/ws"
 import WebSocket from "ws";
-import type { ContainerConfig, CriClient } from "../../../node/cri/mod.ts";
 import { spdyClientUpgrade } from "../../../node/streaming/spdy/mod.ts";
-import {
-  eventually,
-  explainSkip,
-  importTestImages,
-  RUNTIME_TESTS,
-  sandboxConfig,
-  withContainerd,
-} from "../containerd/testenv.ts";
-import { get, type TestKubelet, withKubeletServer } from "./support.ts";
+import { eventually, explainSkip, importTestImages, RUNTIME_TESTS, withContainerd } from "../containerd/testenv.ts";
+import { get, runLabelledPod, type TestKubelet, withKubeletServer } from "./support.ts";
 
 explainSkip("tests/node/server");
-
-/** A started host-network busybox pod `default/<name>` labelled as the kubelet labels it; returns the container id. */
-async function runPod(cri: CriClient, dataDir: string, name: string, command: string[]): Promise<string> {
-  const sandbox = sandboxConfig(dataDir, name);
-  const pod = {
-    "io.kubernetes.pod.name": name,
-    "io.kubernetes.pod.namespace": "default",
-    "io.kubernetes.pod.uid": sandbox.metadata.uid,
-  };
-  sandbox.labels = pod;
-  const sandboxId = await cri.runPodSandbox(sandbox);
-  const container: ContainerConfig = {
-    metadata: { name: "main", attempt: 0 },
-    image: { image: "docker.io/library/busybox:1.36" },
-    command,
-    log_path: "main/0.log",
-    labels: { ...pod, "io.kubernetes.container.name": "main" },
-    annotations: { "io.kubernetes.container.restartCount": "0" },
-  };
-  const id = await cri.createContainer(sandboxId, container, sandbox);
-  await cri.startContainer(id);
-  return id;
-}
 
 /** The query kubectl sends for `exec -i` of `command`. */
 function commandQuery(command: string[]): URLSearchParams {
@@ -75,7 +44,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      await runPod(cri, dataDir, "shell", ["sleep", "3600"]);
+      await runLabelledPod(cri, dataDir, "shell", ["sleep", "3600"]);
       await withKubeletServer(cri, async (kubelet) => {
         const { protocol, channels } = await exec(kubelet, ["sh", "-c", "cat; echo oops >&2; exit 3"], "hello\n");
         assert.equal(protocol, "v5.channel.k8s.io");
@@ -95,7 +64,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      const id = await runPod(cri, dataDir, "talker", ["sh", "-c", "echo one; sleep 1; echo two"]);
+      const id = await runLabelledPod(cri, dataDir, "talker", ["sh", "-c", "echo one; sleep 1; echo two"]);
       await withKubeletServer(cri, async (kubelet) => {
         const { status, body } = await get(kubelet, "/containerLogs/default/talker/main?follow=true");
         assert.equal(status, 200);
@@ -112,7 +81,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      await runPod(cri, dataDir, "once", ["sleep", "3600"]);
+      await runLabelledPod(cri, dataDir, "once", ["sleep", "3600"]);
       await withKubeletServer(cri, async (kubelet) => {
         const missing = await get(kubelet, "/containerLogs/default/ghost/main");
         assert.deepEqual([missing.status, missing.body], [404, `pod "ghost" does not exist`]);
@@ -130,7 +99,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      await runPod(cri, dataDir, "shell", ["sleep", "3600"]);
+      await runLabelledPod(cri, dataDir, "shell", ["sleep", "3600"]);
       await withKubeletServer(cri, async (kubelet) => {
         const query = commandQuery(["sh", "-c", "cat; echo oops >&2"]);
         const { session, protocol } = await spdyClientUpgrade(
@@ -160,7 +129,7 @@ Deno.test({
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
       const port = 20000 + Math.floor(Math.random() * 20000);
-      const id = await runPod(cri, dataDir, "web", [
+      const id = await runLabelledPod(cri, dataDir, "web", [
         "sh",
         "-c",
         `mkdir -p /www && echo hello-kubelet > /www/index.html && exec httpd -f -p 127.0.0.1:${port} -h /www`,

@@ -8,7 +8,8 @@ import {
   issueClientCertificate,
   type IssuedCertificate,
 } from "../../../core/pki/certs.ts";
-import type { CriClient } from "../../../node/cri/mod.ts";
+import type { ContainerConfig, CriClient } from "../../../node/cri/mod.ts";
+import { sandboxConfig } from "../containerd/testenv.ts";
 import {
   type KubeletRequestAttributes,
   type KubeletServerOptions,
@@ -86,4 +87,35 @@ export function get(
     });
     request.on("error", reject);
   });
+}
+
+/**
+ * Start a host-network busybox pod `default/<name>` with one container `main`, labelled as the kubelet labels them;
+ * returns the container id.
+ */
+export async function runLabelledPod(
+  cri: CriClient,
+  dataDir: string,
+  name: string,
+  command: string[],
+): Promise<string> {
+  const sandbox = sandboxConfig(dataDir, name);
+  const pod = {
+    "io.kubernetes.pod.name": name,
+    "io.kubernetes.pod.namespace": "default",
+    "io.kubernetes.pod.uid": sandbox.metadata.uid,
+  };
+  sandbox.labels = pod;
+  const sandboxId = await cri.runPodSandbox(sandbox);
+  const container: ContainerConfig = {
+    metadata: { name: "main", attempt: 0 },
+    image: { image: "docker.io/library/busybox:1.36" },
+    command,
+    log_path: "main/0.log",
+    labels: { ...pod, "io.kubernetes.container.name": "main" },
+    annotations: { "io.kubernetes.container.restartCount": "0" },
+  };
+  const id = await cri.createContainer(sandboxId, container, sandbox);
+  await cri.startContainer(id);
+  return id;
 }

@@ -8,34 +8,13 @@ import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
 import type { StreamTarget } from "../../../core/api/pod_streams.ts";
 import type { StatusError } from "../../../core/api/status.ts";
-import type { ContainerConfig, CriClient } from "../../../node/cri/mod.ts";
+import type { CriClient } from "../../../node/cri/mod.ts";
 import { kubeletStreaming } from "../../../node/tunnel/mod.ts";
-import { explainSkip, importTestImages, RUNTIME_TESTS, sandboxConfig, withContainerd } from "../containerd/testenv.ts";
-import { type TestKubelet, withKubeletServer } from "../server/support.ts";
+import { explainSkip, importTestImages, RUNTIME_TESTS, withContainerd } from "../containerd/testenv.ts";
+import { runLabelledPod, type TestKubelet, withKubeletServer } from "../server/support.ts";
 import { startAgent, withTunnelServer } from "./support.ts";
 
 explainSkip("tests/node/tunnel");
-
-/** A started host-network busybox pod `default/<name>` with one container `main`, labelled as the kubelet does. */
-async function runPod(cri: CriClient, dataDir: string, name: string, command: string[]): Promise<void> {
-  const sandbox = sandboxConfig(dataDir, name);
-  const labels = {
-    "io.kubernetes.pod.name": name,
-    "io.kubernetes.pod.namespace": "default",
-    "io.kubernetes.pod.uid": sandbox.metadata.uid,
-  };
-  sandbox.labels = labels;
-  const sandboxId = await cri.runPodSandbox(sandbox);
-  const container: ContainerConfig = {
-    metadata: { name: "main", attempt: 0 },
-    image: { image: "docker.io/library/busybox:1.36" },
-    command,
-    log_path: "main/0.log",
-    labels: { ...labels, "io.kubernetes.container.name": "main" },
-    annotations: { "io.kubernetes.container.restartCount": "0" },
-  };
-  await cri.startContainer(await cri.createContainer(sandboxId, container, sandbox));
-}
 
 function target(name: string): StreamTarget {
   return { namespace: "default", name, uid: "", container: "main" };
@@ -111,7 +90,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      await runPod(cri, dataDir, "talker", ["sh", "-c", "echo one; sleep 1; echo two"]);
+      await runLabelledPod(cri, dataDir, "talker", ["sh", "-c", "echo one; sleep 1; echo two"]);
       await throughTunnel(cri, async (streaming) => {
         const log = await streaming.logs(target("talker"), { follow: true }, new AbortController().signal);
         assert.equal(await new Response(log).text(), "one\ntwo\n");
@@ -146,7 +125,7 @@ Deno.test({
   async fn() {
     await withContainerd(async ({ cri, containerd, dataDir }) => {
       await importTestImages(containerd.address);
-      await runPod(cri, dataDir, "shell", ["sleep", "3600"]);
+      await runLabelledPod(cri, dataDir, "shell", ["sleep", "3600"]);
       await throughTunnel(cri, async (streaming) => {
         await withFrontEnd(streaming, "shell", async (port) => {
           const { protocol, channels } = await exec(port, "shell", ["sh", "-c", "cat; echo oops >&2; exit 3"], "hi\n");
