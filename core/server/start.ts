@@ -40,7 +40,13 @@ import { sqlitePath } from "./paths.ts";
 import { systemEndpoint } from "./system_endpoints.ts";
 import { ensureServerToken } from "../auth/server_token.ts";
 import { ensureServiceAccountKey, tokenRequestHandler } from "../auth/serviceaccount/mod.ts";
-import { serverAuthenticator, unionAuthenticator } from "../auth/authentication/mod.ts";
+import {
+  serverAuthenticator,
+  serverTokenAuthenticator,
+  type TokenAuthenticator,
+  tokenReviews,
+  unionAuthenticator,
+} from "../auth/authentication/mod.ts";
 import { supervisorCredentialsAuthenticator, supervisorPasswords } from "../auth/supervisor_credentials.ts";
 import { controlConfig, supervisorHandler } from "./supervisor/mod.ts";
 import { encryptingStore, encryptionHandler, SecretsEncryption } from "../encryption/mod.ts";
@@ -208,6 +214,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       rest,
       [
         authorization.reviews,
+        tokenReviews((audiences): TokenAuthenticator =>
+          serverTokenAuthenticator({ client, serviceAccountKeys }, audiences)
+        ),
         tokenRequestHandler((): Client => client, { keys: serviceAccountKeys }),
       ],
       authorization,

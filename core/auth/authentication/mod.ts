@@ -12,4 +12,5 @@
  */
 export * from "./authenticator.ts";
 export * from "./server.ts";
+export * from "./token_review.ts";
 export * from "./x509.ts";

@@ -9,9 +9,11 @@ import type { Client } from "../../client/mod.ts";
 import { bootstrapTokenAuthenticator } from "../bootstrap/authenticator.ts";
 import { serviceAccountTokenAuthenticator } from "../serviceaccount/authenticator.ts";
 import type { ServiceAccountKeys } from "../serviceaccount/keys.ts";
+import { DEFAULT_API_AUDIENCES } from "../serviceaccount/claims.ts";
 import {
   type Authenticator,
   bearerTokenAuthenticator,
+  type TokenAuthenticator,
   unionAuthenticator,
   unionTokenAuthenticator,
   x509Authenticator,
@@ -39,12 +41,26 @@ export interface ServerAuthenticatorOptions {
  * ```
  */
 export function serverAuthenticator(options: ServerAuthenticatorOptions): Authenticator {
-  const { client, serviceAccountKeys: keys, issuers, apiAudiences, now } = options;
-  return unionAuthenticator(
-    x509Authenticator(),
-    bearerTokenAuthenticator(unionTokenAuthenticator(
-      serviceAccountTokenAuthenticator({ client, keys, issuers, apiAudiences, now }),
-      bootstrapTokenAuthenticator(client, now),
-    )),
-  );
+  return unionAuthenticator(x509Authenticator(), bearerTokenAuthenticator(serverTokenAuthenticator(options)));
+}
+
+/**
+ * The server's bearer token chain (a service-account JWT, then a bootstrap token), for tokens meant for one of
+ * `audiences` (default: the API's own). Bootstrap tokens carry no audience: they are good for the API's only.
+ *
+ * @example
+ * ```ts
+ * const user = await serverTokenAuthenticator({ client, serviceAccountKeys }, ["vault"])(token);
+ * ```
+ */
+export function serverTokenAuthenticator(
+  options: ServerAuthenticatorOptions,
+  audiences?: string[],
+): TokenAuthenticator {
+  const { client, serviceAccountKeys: keys, issuers, now } = options;
+  const apiAudiences = options.apiAudiences ?? DEFAULT_API_AUDIENCES;
+  const wanted = audiences?.length ? audiences : apiAudiences;
+  const chain = [serviceAccountTokenAuthenticator({ client, keys, issuers, apiAudiences: wanted, now })];
+  if (wanted.some((audience) => apiAudiences.includes(audience))) chain.push(bootstrapTokenAuthenticator(client, now));
+  return unionTokenAuthenticator(...chain);
 }
