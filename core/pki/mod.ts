@@ -41,6 +41,7 @@ export {
   apiServerSANs,
   DEFAULT_CLUSTER_DOMAIN,
   DEFAULT_SERVICE_CIDR,
+  firstIPv4,
   firstServiceIP,
   localAddresses,
   normalizeIP,

@@ -113,6 +113,19 @@ export function localAddresses(
   return out;
 }
 
+/**
+ * The host's first non-loopback IPv4 address (127.0.0.1 without one): K3s's default for `--advertise-address` and
+ * `--node-ip`.
+ *
+ * @example
+ * ```ts
+ * firstIPv4(); // "192.0.2.2"
+ * ```
+ */
+export function firstIPv4(): string {
+  return localAddresses().find((ip) => !ip.includes(":")) ?? "127.0.0.1";
+}
+
 /** What decides the API server certificate's names. */
 export interface APIServerSANOptions {
   /** `--tls-san` values: DNS names or IPs. */

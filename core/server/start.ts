@@ -7,13 +7,13 @@
 import type { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { hostname, networkInterfaces } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import type { Duplex } from "node:stream";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
-import { apiServerSANs, DynamicListener, ensureServerCertificates } from "../pki/mod.ts";
+import { apiServerSANs, DynamicListener, ensureServerCertificates, firstIPv4 } from "../pki/mod.ts";
 import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
 import {
   type Controller,
@@ -127,13 +127,6 @@ export interface Server {
   kubeletClient: { ca: string; cert: string; key: string };
   kubeconfigPath: string;
   stop(): Promise<void>;
-}
-
-function firstIPv4(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  return "127.0.0.1";
 }
 
 /**

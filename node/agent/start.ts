@@ -6,11 +6,12 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { hostname, networkInterfaces } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { NodeStreams } from "../../core/api/pod_streams.ts";
 import type { Client } from "../../core/client/mod.ts";
 import { errorMessage, sleep } from "../../core/operator/mod.ts";
+import { firstIPv4 } from "../../core/pki/mod.ts";
 import { writeBridgeConflist } from "../cni/mod.ts";
 import {
   connectContainerRuntime,
@@ -97,13 +98,6 @@ export async function runtimeReadiness(cri: CriClient): Promise<Readiness> {
   } catch (error) {
     return { ready: false, message: `container runtime is down: ${errorMessage(error)}` };
   }
-}
-
-function firstIPv4(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  return "127.0.0.1";
 }
 
 /**
