@@ -31,6 +31,7 @@ import { tokenCommand } from "./core/auth/bootstrap/cli.ts";
 import { helmController } from "./addons/helm-controller/mod.ts";
 import { secretsEncryptCommand } from "./core/encryption/mod.ts";
 import { certificateCommand } from "./core/pki/cli.ts";
+import { firstIPv4 } from "./core/pki/mod.ts";
 import { versionText } from "./core/version.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
@@ -188,7 +189,7 @@ async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void
     token,
     dataDir: options.dataDir,
     nodeName: nodeNameOf(options.nodeName),
-    nodeIPs: options.nodeIp,
+    nodeIPs: options.nodeIp.length ? options.nodeIp : [firstIPv4()],
     signal: abort.signal,
     log: (line) => log.info(line),
   }).catch((error) => {

@@ -36,35 +36,49 @@ type PodStatus = {
 };
 type Pod = KubeObject & { status?: PodStatus };
 
-/** Run `fn` with a kubelet for node `kubelet-test` on a fresh containerd and API server. */
-function withKubelet(fn: (client: Client, cri: CriClient) => Promise<void>): Promise<void> {
+/**
+ * Run `fn` with a kubelet for node `kubelet-test` on a fresh containerd and API server; `restart` stops that kubelet
+ * and starts another on the same runtime and directories, as an agent restart does.
+ */
+function withKubelet(
+  fn: (client: Client, cri: CriClient, restart: () => Promise<void>) => Promise<void>,
+): Promise<void> {
   return withContainerd(async ({ containerd, cri }) => {
     await importTestImages(containerd.address);
     await withCluster(() => [], async (client) => {
       await client.create({ apiVersion: "v1", kind: "Node", metadata: { name: NODE } });
       const rootDir = mkdtempSync(join(tmpdir(), "k3s-kubelet-"));
-      const controller = new AbortController();
-      const kubelet = await startKubelet({
-        client,
-        runtime: cri,
-        nodeName: NODE,
-        nodeIP: NODE_IP,
-        rootDir,
-        podLogsDir: join(rootDir, "logs"),
-        imagesDir: "/var/lib/rancher/k3s/agent/images",
-        cgroupDriver: "cgroupfs",
-        clusterDNS: ["10.43.0.10"],
-        clusterDomain: "cluster.local",
-        resolvConf: "/etc/resolv.conf",
-        signal: controller.signal,
-        log: () => {},
-      });
+      const start = async () => {
+        const controller = new AbortController();
+        const kubelet = await startKubelet({
+          client,
+          runtime: cri,
+          nodeName: NODE,
+          nodeIP: NODE_IP,
+          rootDir,
+          podLogsDir: join(rootDir, "logs"),
+          imagesDir: "/var/lib/rancher/k3s/agent/images",
+          cgroupDriver: "cgroupfs",
+          clusterDNS: ["10.43.0.10"],
+          clusterDomain: "cluster.local",
+          resolvConf: "/etc/resolv.conf",
+          signal: controller.signal,
+          log: () => {},
+        });
+        return async () => {
+          controller.abort();
+          await kubelet.stopped;
+        };
+      };
+      let stop = await start();
       try {
-        await fn(client, cri);
+        await fn(client, cri, async () => {
+          await stop();
+          stop = await start();
+        });
       } finally {
         const uids = (await client.list(POD, "default")).items.map((pod) => pod.metadata!.uid!);
-        controller.abort();
-        await kubelet.stopped;
+        await stop();
         for (const sandbox of await cri.listPodSandbox()) {
           await cri.stopPodSandbox(sandbox.id);
           await cri.removePodSandbox(sandbox.id);
@@ -210,5 +224,90 @@ Deno.test({
         0,
       ]);
       assert.ok(Date.parse(first.finishedAt) <= Date.parse(second.startedAt), "second starts after first finished");
+    }),
+});
+
+Deno.test({
+  name: "kubelet: a kubelet started again adopts the running pod instead of starting its containers again",
+  ignore: !RUNTIME_TESTS,
+  fn: () =>
+    withKubelet(async (client, cri, restart) => {
+      await hostPod(client, "survivor", {
+        containers: [{ name: "main", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      });
+      const before = await podUntil(client, "survivor", (p) => condition(p, "Ready") === "True", "the pod is Ready");
+      const containers = (await cri.listContainers()).map((c) => c.id);
+      await restart();
+      // A pod bound after the restart turning Ready shows the new kubelet has been through its pods.
+      await hostPod(client, "marker", {
+        containers: [{ name: "main", image: "busybox:1.36", command: ["sleep", "3600"] }],
+      });
+      await podUntil(client, "marker", (p) => condition(p, "Ready") === "True", "the new kubelet runs a new pod");
+      const after = await client.get<Pod>(POD, "default", "survivor");
+      assert.equal(condition(after, "Ready"), "True");
+      const survivors = (await cri.listContainers()).filter((c) => c.labels["io.kubernetes.pod.name"] === "survivor");
+      assert.deepEqual(survivors.map((c) => c.id), containers, "no container was started again");
+      assert.equal((await cri.listPodSandbox()).length, 2, "no second sandbox for the survivor");
+      assert.equal(after.status!.containerStatuses![0].restartCount, 0);
+      assert.equal(
+        after.status!.containerStatuses![0].state.running!.startedAt,
+        before.status!.containerStatuses![0].state.running!.startedAt,
+      );
+    }),
+});
+
+Deno.test({
+  name: "kubelet: a failing exec liveness probe restarts the container",
+  ignore: !RUNTIME_TESTS,
+  fn: () =>
+    withKubelet(async (client) => {
+      await hostPod(client, "wilting", {
+        containers: [{
+          name: "main",
+          image: "busybox:1.36",
+          // Alive only until the file goes; the second run finds it gone from the start.
+          command: [
+            "sh",
+            "-c",
+            "[ -e /tmp/ran ] || { touch /tmp/ran /tmp/alive; }; sleep 2; rm -f /tmp/alive; sleep 3600",
+          ],
+          livenessProbe: { exec: { command: ["cat", "/tmp/alive"] }, periodSeconds: 1, failureThreshold: 1 },
+        }],
+      });
+      const pod = await podUntil(
+        client,
+        "wilting",
+        (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+        "the container was restarted",
+      );
+      assert.equal(pod.status?.phase, "Running");
+    }),
+});
+
+Deno.test({
+  name: "kubelet: until its startup probe passes a container is neither started nor ready, and no restart comes of it",
+  ignore: !RUNTIME_TESTS,
+  fn: () =>
+    withKubelet(async (client) => {
+      await hostPod(client, "slow", {
+        containers: [{
+          name: "main",
+          image: "busybox:1.36",
+          command: ["sh", "-c", "sleep 3; touch /tmp/started; sleep 3600"],
+          startupProbe: { exec: { command: ["cat", "/tmp/started"] }, periodSeconds: 1, failureThreshold: 30 },
+          readinessProbe: { exec: { command: ["true"] }, periodSeconds: 1 },
+        }],
+      });
+      const starting = await podUntil(
+        client,
+        "slow",
+        (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined,
+        "the container runs",
+      );
+      assert.equal(starting.status!.containerStatuses![0].ready, false);
+      assert.equal((starting.status!.containerStatuses![0] as { started?: boolean }).started, false);
+      const ready = await podUntil(client, "slow", (p) => condition(p, "Ready") === "True", "the pod turns Ready");
+      assert.equal((ready.status!.containerStatuses![0] as { started?: boolean }).started, true);
+      assert.equal(ready.status!.containerStatuses![0].restartCount, 0);
     }),
 });
