@@ -25,6 +25,7 @@ import { nodeLifecycleController, taintEvictionController } from "./node_lifecyc
 import { podGcController } from "./pod_gc/mod.ts";
 import { replicaSetController } from "./replicaset/mod.ts";
 import { schedulerController } from "./scheduler/mod.ts";
+import { rootCAPublisher } from "./root_ca_publisher/mod.ts";
 import { serviceAccountController } from "./serviceaccount/mod.ts";
 import { serviceAccountTokenController } from "./serviceaccount_token/mod.ts";
 import { statefulSetController } from "./statefulset/mod.ts";
@@ -100,5 +101,6 @@ function filesControllers(deps: ControllerDeps, files: ServerFiles): Controller[
       serviceAccountKeyFile: join(tls, "service.key"),
       rootCAFile: join(tls, "server-ca.crt"),
     }),
+    rootCAPublisher(deps, { rootCAFile: join(tls, "server-ca.crt") }),
   ];
 }

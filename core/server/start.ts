@@ -18,12 +18,14 @@ import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
 import {
   type Controller,
   type Informer,
+  type Kind,
   leaseClientFor,
   listWatcherFor,
   Manager,
   renderMetrics,
 } from "../operator/mod.ts";
 import { Rest } from "../api/rest.ts";
+import type { KubeObject } from "../api/storage.ts";
 import { ApiRouter, type UserInfo } from "../api/router.ts";
 import { NodeStreams } from "../api/pod_streams.ts";
 import { podUpgradeHandler } from "./pod_upgrades.ts";
@@ -39,7 +41,12 @@ import { startHttps } from "./https.ts";
 import { sqlitePath } from "./paths.ts";
 import { systemEndpoint } from "./system_endpoints.ts";
 import { ensureServerToken } from "../auth/server_token.ts";
-import { ensureServiceAccountKey, tokenRequestHandler } from "../auth/serviceaccount/mod.ts";
+import {
+  admitServiceAccount,
+  ensureServiceAccountKey,
+  serviceAccountLookup,
+  tokenRequestHandler,
+} from "../auth/serviceaccount/mod.ts";
 import {
   serverAuthenticator,
   serverTokenAuthenticator,
@@ -108,6 +115,14 @@ export interface TunnelEndpoint {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, user: UserInfo): Promise<void>;
   close(): Promise<void>;
 }
+
+const SERVICE_ACCOUNTS: Kind = {
+  group: "",
+  version: "v1",
+  resource: "serviceaccounts",
+  kind: "ServiceAccount",
+  namespaced: true,
+};
 
 /** The path agents open their tunnel on (K3s's). */
 export const TUNNEL_PATH = "/v1-k3s/connect";
@@ -200,7 +215,17 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const apiStore = options.secretsEncryption ? encryptingStore(store, encryption) : store;
     const encryptionEndpoints = encryptionHandler(encryption);
-    const rest = new Rest(apiStore, authorization.admitting(strategy));
+    const serviceAccounts = serviceAccountLookup(
+      (namespace, name) => manager.cache(SERVICE_ACCOUNTS).get(`${namespace}/${name}`) as KubeObject | undefined,
+      (namespace, name) =>
+        rest.get(registry.resolve("", "v1", "serviceaccounts")!, namespace, name).catch(() => undefined),
+    );
+    const rest: Rest = new Rest(
+      apiStore,
+      authorization.admitting(strategy, [
+        (r, object) => r.group === "" && r.kind === "Pod" ? admitServiceAccount(object, serviceAccounts) : undefined,
+      ]),
+    );
     const nodes = new NodeStreams();
     const router = new ApiRouter(
       registry,

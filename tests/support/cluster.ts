@@ -14,10 +14,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiClient, type Client, inProcessTransport } from "../../core/client/mod.ts";
 import { type ServerOptions, startServer } from "../../core/server/start.ts";
+import { rootCAPublisher } from "../../controllers/root_ca_publisher/mod.ts";
+import { serviceAccountController } from "../../controllers/serviceaccount/mod.ts";
 
 /**
- * Run `fn` with a Client into a fresh in-process server running `controllers`; the server and its data
- * dir are removed afterwards.
+ * Run `fn` with a Client into a fresh in-process server running `controllers`, and, as every server runs them, the
+ * ServiceAccount controller and the root CA publisher (pods need their namespace's `default` ServiceAccount and
+ * `kube-root-ca.crt`); the server and its data dir are removed afterwards.
  *
  * ```ts
  * await withCluster((deps) => garbageCollector(deps), async (client) => { await client.create(cm); });
@@ -34,7 +37,7 @@ export async function withCluster(
     bindAddress: "127.0.0.1",
     kubeconfigPath: join(dataDir, "k3s.yaml"),
     log: () => {},
-    controllers,
+    controllers: withPodPrerequisites(dataDir, controllers),
   });
   try {
     await fn(new ApiClient(inProcessTransport(server.router), server.registry));
@@ -42,6 +45,25 @@ export async function withCluster(
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `controllers` plus what every server runs so pods can be created: the ServiceAccount controller (a pod's account
+ * must exist) and the root CA publisher (its `kube-api-access-*` volume projects `kube-root-ca.crt`).
+ *
+ * ```ts
+ * await startServer({ …, controllers: withPodPrerequisites(dataDir, (deps) => [replicaSetController(deps)]) });
+ * ```
+ */
+export function withPodPrerequisites(
+  dataDir: string,
+  controllers: NonNullable<ServerOptions["controllers"]> = () => [],
+): NonNullable<ServerOptions["controllers"]> {
+  return (deps) => [
+    serviceAccountController(deps),
+    rootCAPublisher(deps, { rootCAFile: join(dataDir, "server", "tls", "server-ca.crt") }),
+    ...controllers(deps),
+  ];
 }
 
 /**

@@ -23,9 +23,12 @@ function requestFor(r: ResourceInfo): Attributes | undefined {
   return request && request.apiGroup === r.group && request.resource === r.resource ? request : undefined;
 }
 
+/** A mutating admission plugin: changes an object being created before it is defaulted and validated. */
+export type MutatingAdmission = (r: ResourceInfo, object: KubeObject) => Promise<void> | void;
+
 /**
- * A strategy that admits every create and update through escalation prevention and NodeRestriction, then defers to
- * `inner` for everything.
+ * A strategy that runs the mutating admission plugins on every create, admits every create and update through
+ * escalation prevention and NodeRestriction, then defers to `inner` for everything.
  *
  * @example
  * ```ts
@@ -37,9 +40,11 @@ export class AdmittingStrategy implements Strategy {
     private readonly inner: Strategy,
     private readonly escalation: EscalationCheck,
     private readonly nodeRestriction: NodeRestriction,
+    private readonly mutating: MutatingAdmission[] = [],
   ) {}
 
   async prepareCreate(r: ResourceInfo, object: KubeObject, options: { dryRun?: boolean }): Promise<KubeObject> {
+    for (const admit of this.mutating) await admit(r, object);
     const prepared = await this.inner.prepareCreate(r, object, options);
     const request = requestFor(r);
     if (request) {

@@ -22,7 +22,7 @@ import { RuleResolver as RbacRuleResolver } from "../rbac/resolver.ts";
 import { NodeAuthorizer } from "../node/authorizer.ts";
 import { NodeGraph } from "../node/graph.ts";
 import { NodeRestriction } from "../node/restriction.ts";
-import { AdmittingStrategy } from "./admission.ts";
+import { AdmittingStrategy, type MutatingAdmission } from "./admission.ts";
 import type { Attributes } from "./attributes.ts";
 import {
   type Authorizer,
@@ -83,8 +83,11 @@ export class Authorization implements RequestAuthorization {
     await this.#nodeRestriction.admit(attributes, operation, body);
   }
 
-  /** `strategy` with escalation prevention and NodeRestriction on every create and update. */
-  admitting(strategy: Strategy): Strategy {
-    return new AdmittingStrategy(strategy, this.#escalation, this.#nodeRestriction);
+  /**
+   * `strategy` with the `mutating` admission plugins on every create, and escalation prevention and NodeRestriction
+   * on every create and update.
+   */
+  admitting(strategy: Strategy, mutating: MutatingAdmission[] = []): Strategy {
+    return new AdmittingStrategy(strategy, this.#escalation, this.#nodeRestriction, mutating);
   }
 }

@@ -17,3 +17,4 @@ export * from "./jwt.ts";
 export * from "./keys.ts";
 export * from "./token_request.ts";
 export * from "./legacy.ts";
+export * from "./admission.ts";

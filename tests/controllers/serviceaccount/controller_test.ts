@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import type { Client } from "../../../core/client/mod.ts";
 import type { KubeObject } from "../../../core/operator/mod.ts";
 import { until, withCluster } from "../../support/cluster.ts";
-import { serviceAccountController } from "../../../controllers/serviceaccount/mod.ts";
 
-const CONTROLLERS: Parameters<typeof withCluster>[0] = (deps) => [serviceAccountController(deps)];
+// withCluster runs the ServiceAccount controller for every test cluster.
+const CONTROLLERS: Parameters<typeof withCluster>[0] = () => [];
 const SA = { apiVersion: "v1", kind: "ServiceAccount" };
 
 async function defaultAccount(client: Client, namespace: string): Promise<KubeObject | undefined> {

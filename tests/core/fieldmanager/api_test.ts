@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { KubeObject } from "../../../core/api/storage.ts";
 import { CONTROLLER_USER } from "../../../core/client/in_process.ts";
 import { type Server, startServer } from "../../../core/server/start.ts";
+import { withPodPrerequisites } from "../../support/cluster.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -27,6 +28,7 @@ async function withApi(fn: (api: Api, server: Server) => Promise<void>): Promise
     bindAddress: "127.0.0.1",
     kubeconfigPath: join(dataDir, "k3s.yaml"),
     log: () => {},
+    controllers: withPodPrerequisites(dataDir),
   });
   const call: Api["call"] = async (method, path, body, headers = {}) => {
     const response = await server.router.handle(

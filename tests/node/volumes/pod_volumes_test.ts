@@ -38,8 +38,9 @@ async function createPod(client: Client, volumes: Volume[], mounts: Container["v
     metadata: { name: "web", namespace: "default", labels: { app: "web" } },
     spec: {
       nodeName: "n1",
-      // Set here since this server has no ServiceAccount admission to default it.
       serviceAccountName: "default",
+      // Each test pins the volumes it names, without the kube-api-access one ServiceAccount admission adds.
+      automountServiceAccountToken: false,
       containers: [{ name: "app", image: "busybox:1.36", volumeMounts: mounts }],
       volumes,
     },
@@ -188,16 +189,16 @@ Deno.test("setUpPodVolumes projects a pod-bound token, a configMap and downward 
     await client.create({
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "kube-root-ca.crt", namespace: "default" },
+      metadata: { name: "cluster-ca", namespace: "default" },
       data: { "ca.crt": "PEM" },
-    }).catch(() => {});
+    });
     const pod = await createPod(client, [{
       name: "kube-api-access-x1y2z",
       projected: {
         defaultMode: 0o644,
         sources: [
           { serviceAccountToken: { path: "token", expirationSeconds: 3607, audience: "vault" } },
-          { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+          { configMap: { name: "cluster-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } },
           { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } },
         ],
       },

@@ -21,6 +21,7 @@ import {
 } from "../../../../core/pki/mod.ts";
 import { renderKubeconfig } from "../../../../core/kubeconfig/mod.ts";
 import { type Server, type ServerOptions, startServer } from "../../../../core/server/start.ts";
+import { withPodPrerequisites } from "../../../support/cluster.ts";
 
 /** What a kubectl run gives back. */
 export interface KubectlResult {
@@ -68,13 +69,15 @@ export async function startAuthCluster(
   const kubeconfigPath = join(dataDir, "k3s.yaml");
   let server: Server;
   try {
+    const given = typeof options === "function" ? options(dataDir) : options;
     server = await startServer({
       dataDir,
       httpsPort: 0,
       bindAddress: "127.0.0.1",
       kubeconfigPath,
       log: () => {},
-      ...(typeof options === "function" ? options(dataDir) : options),
+      ...given,
+      controllers: withPodPrerequisites(dataDir, given.controllers),
     });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });

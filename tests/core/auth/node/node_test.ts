@@ -38,6 +38,7 @@ Deno.test({
         await c.ok(c.admin, "-n", "apps", "create", "secret", "generic", name, "--from-literal=pw=x");
       }
       await c.ok(c.admin, "-n", "apps", "create", "configmap", "web-settings", "--from-literal=a=1");
+      await c.ok(c.admin, "-n", "apps", "create", "serviceaccount", "robot");
       await c.ok(c.admin, "create", "-f", file("web", pod("web", "node1")));
       await c.ok(c.admin, "create", "-f", file("db", pod("db", "node2")));
 
