@@ -153,6 +153,34 @@ function decodeHealthStatus(bytes: Uint8Array): number {
 
 const SERVING_STATUS = ["UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"];
 
+/**
+ * The kubelet's words for a failed health call (`pkg/probe/grpc`): the kubelet dials first and blocks, so a server it
+ * cannot reach is a connect timeout; a server without the health service, and a call running out of time, have their
+ * own messages; anything else is the RPC error as Go prints it.
+ */
+function grpcFailure(error: grpc.ServiceError, address: string, timeoutMs: number): string {
+  const seconds = `${timeoutMs / 1000}s`;
+  const rpcError = `rpc error: code = ${goCodeName(error.code)} desc = ${error.details}`;
+  switch (error.code) {
+    case grpc.status.UNAVAILABLE:
+      return `timeout: failed to connect service "${address}" within ${seconds}: ${error.details}`;
+    case grpc.status.UNIMPLEMENTED:
+      return `timeout: this server doesn't implement the grpc health protocol (grpc.health.v1.Health): ${rpcError}`;
+    case grpc.status.DEADLINE_EXCEEDED:
+      return `timeout: health rpc did not complete within ${seconds}`;
+    default:
+      return `error: health rpc probe failed: ${rpcError}`;
+  }
+}
+
+/** grpc-go's name of a status code: `NOT_FOUND` is `NotFound`. */
+function goCodeName(code: grpc.status): string {
+  return (grpc.status[code] ?? "Unknown").toLowerCase().replace(
+    /(^|_)([a-z])/g,
+    (_, _sep, c: string) => c.toUpperCase(),
+  );
+}
+
 function grpcProbe(host: string, port: number, service: string, timeoutMs: number): Promise<ProbeResult> {
   const client = new grpc.Client(`${host}:${port}`, grpc.credentials.createInsecure());
   return new Promise<ProbeResult>((resolve) => {
@@ -163,14 +191,8 @@ function grpcProbe(host: string, port: number, service: string, timeoutMs: numbe
       service,
       { deadline: Date.now() + timeoutMs },
       (error, status) => {
-        if (error) {
-          resolve({
-            result: "failure",
-            message: `timeout: failed to connect service "${host}:${port}" within ${
-              timeoutMs / 1000
-            }s: ${error.details}`,
-          });
-        } else if (status === 1) resolve({ result: "success" });
+        if (error) resolve({ result: "failure", message: grpcFailure(error, `${host}:${port}`, timeoutMs) });
+        else if (status === 1) resolve({ result: "success" });
         else {resolve({
             result: "failure",
             message: `service unhealthy (responded with "${SERVING_STATUS[status ?? 0]}")`,

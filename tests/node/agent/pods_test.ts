@@ -1,6 +1,6 @@
 // What issue 10 asks of pods beyond pods.sh, driven by the real kubectl against `k3s server` with its agent:
 // readiness gating a Service's endpoints, graceful deletion running preStop before SIGTERM, `kubectl logs` options,
-// and `kubectl cp` both ways.
+// `kubectl attach` and `kubectl cp` both ways.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +28,7 @@ async function jsonpath(server: K3sProcess, what: string, path: string): Promise
 }
 
 Deno.test({
-  name: "agent pods: readiness, preStop, kubectl logs options and kubectl cp on real containers",
+  name: "agent pods: readiness, preStop, kubectl logs options, attach and cp on real containers",
   ignore: !RUNTIME_TESTS,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -144,6 +144,34 @@ spec:
       // -f follows the running container until it exits.
       const followed = await kubectl(server, "logs", "chatty", "-c", "talker", "-f");
       assert.match(followed.stdout, /one\ntwo\nthree\n$/);
+    });
+
+    await t.step("kubectl attach -i feeds the container's stdin and shows what it prints", async () => {
+      await apply(
+        server,
+        `
+apiVersion: v1
+kind: Pod
+metadata: {name: listener}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox:1.36, stdin: true, stdinOnce: true, command: [sh, -c, 'read line; echo "got:$line"']}
+`,
+      );
+      await ready(server, "listener");
+      const attach = new Deno.Command("kubectl", {
+        args: ["--request-timeout=20s", "attach", "-i", "listener"],
+        env: { KUBECONFIG: server.kubeconfig },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = attach.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("hello\n"));
+      await writer.close();
+      const { stdout, stderr } = await attach.output();
+      assert.match(new TextDecoder().decode(stdout), /got:hello/, new TextDecoder().decode(stderr));
     });
 
     await t.step("kubectl cp copies a file into a container and back out", async () => {

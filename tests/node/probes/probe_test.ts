@@ -1,6 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import type { CriClient } from "../../../node/cri/mod.ts";
 import { PROBE_USER_AGENT, runProbe } from "../../../node/probes/mod.ts";
+import { startEtcd } from "../../support/servers.ts";
 
 // HTTP and TCP probes never touch the runtime.
 const target = (port: number) => ({
@@ -44,4 +45,29 @@ Deno.test("tcpSocket probe fails when nothing listens", async () => {
   listener.close();
   const outcome = await runProbe({ tcpSocket: { port } }, target(port));
   assertEquals(outcome.result, "failure");
+});
+
+Deno.test({
+  name: "grpc probe asks a real server's grpc.health.v1 service: serving passes, an unknown service fails",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    // etcd serves the standard gRPC health service on its client port.
+    await using etcd = await startEtcd();
+    assertEquals(await runProbe({ grpc: { port: etcd.port } }, target(etcd.port)), { result: "success" });
+    const unknown = await runProbe({ grpc: { port: etcd.port, service: "no.such.Service" } }, target(etcd.port));
+    assertEquals(unknown, {
+      result: "failure",
+      message: "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service",
+    });
+  },
+});
+
+Deno.test("grpc probe of a closed port fails as a connection timeout, the kubelet's words", async () => {
+  const listener = Deno.listen({ port: 0, hostname: "127.0.0.1" });
+  const port = listener.addr.port;
+  listener.close();
+  const outcome = await runProbe({ grpc: { port }, timeoutSeconds: 1 }, target(port));
+  assertEquals(outcome.result, "failure");
+  assertEquals(outcome.message?.startsWith(`timeout: failed to connect service "127.0.0.1:${port}" within 1s`), true);
 });
