@@ -18,7 +18,6 @@ import { ApiClient, type Client, inProcessTransport } from "../client/mod.ts";
 import {
   type Controller,
   type Informer,
-  type Kind,
   leaseClientFor,
   listWatcherFor,
   Manager,
@@ -55,7 +54,7 @@ import {
   unionAuthenticator,
 } from "../auth/authentication/mod.ts";
 import { supervisorCredentialsAuthenticator, supervisorPasswords } from "../auth/supervisor_credentials.ts";
-import { controlConfig, supervisorHandler } from "./supervisor/mod.ts";
+import { controlConfig, supervisorHandler, TUNNEL_PATH } from "./supervisor/mod.ts";
 import { encryptingStore, encryptionHandler, SecretsEncryption } from "../encryption/mod.ts";
 
 /** What `k3s server` is told. */
@@ -115,17 +114,6 @@ export interface TunnelEndpoint {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, user: UserInfo): Promise<void>;
   close(): Promise<void>;
 }
-
-const SERVICE_ACCOUNTS: Kind = {
-  group: "",
-  version: "v1",
-  resource: "serviceaccounts",
-  kind: "ServiceAccount",
-  namespaced: true,
-};
-
-/** The path agents open their tunnel on (K3s's). */
-export const TUNNEL_PATH = "/v1-k3s/connect";
 
 /** A running server. */
 export interface Server {
@@ -215,10 +203,10 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     const apiStore = options.secretsEncryption ? encryptingStore(store, encryption) : store;
     const encryptionEndpoints = encryptionHandler(encryption);
+    const serviceAccountInfo = registry.resolve("", "v1", "serviceaccounts")!;
     const serviceAccounts = serviceAccountLookup(
-      (namespace, name) => manager.cache(SERVICE_ACCOUNTS).get(`${namespace}/${name}`) as KubeObject | undefined,
-      (namespace, name) =>
-        rest.get(registry.resolve("", "v1", "serviceaccounts")!, namespace, name).catch(() => undefined),
+      (namespace, name) => manager.cache(serviceAccountInfo).get(`${namespace}/${name}`) as KubeObject | undefined,
+      (namespace, name) => rest.get(serviceAccountInfo, namespace, name).catch(() => undefined),
     );
     const rest: Rest = new Rest(
       apiStore,

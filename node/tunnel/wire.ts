@@ -9,8 +9,8 @@
 import { Buffer } from "node:buffer";
 import type { SpdyStream } from "../streaming/spdy/mod.ts";
 
-/** The supervisor path agents upgrade to (K3s's `/v1-k3s/connect`). */
-export const CONNECT_PATH = "/v1-k3s/connect";
+/** The supervisor path agents upgrade to (K3s's `/v1-k3s/connect`), as the server routes it. */
+export { TUNNEL_PATH as CONNECT_PATH } from "../../core/server/supervisor/handler.ts";
 
 /** The SPDY sub-protocol both ends offer in `X-Stream-Protocol-Version`. */
 export const TUNNEL_PROTOCOL = "k3s-tunnel.v1";

@@ -8,13 +8,8 @@
 import type { FlagSpec } from "../flag.ts";
 import { COMMON_FLAGS } from "./common.ts";
 
-/** The parsed `k3s agent` options this distribution acts on (commander's camelCase of each flag). */
-export interface AgentFlags {
-  debug: boolean;
-  server?: string;
-  token?: string;
-  tokenFile?: string;
-  dataDir: string;
+/** The node settings both `k3s server` and `k3s agent` act on (commander's camelCase of each flag). */
+export interface NodeFlags {
   nodeName?: string;
   nodeLabel: string[];
   nodeTaint: string[];
@@ -23,6 +18,15 @@ export interface AgentFlags {
   pauseImage: string;
   resolvConf?: string;
   kubeletArg: string[];
+}
+
+/** The parsed `k3s agent` options this distribution acts on. */
+export interface AgentFlags extends NodeFlags {
+  debug: boolean;
+  server?: string;
+  token?: string;
+  tokenFile?: string;
+  dataDir: string;
 }
 
 /** The node settings the agent honours. */

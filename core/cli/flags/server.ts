@@ -8,12 +8,12 @@
 import { defaultKubeconfigPath } from "../../kubeconfig/mod.ts";
 import { defaultDataDir } from "../../server/paths.ts";
 import type { FlagSpec } from "../flag.ts";
-import { NODE_FLAGS } from "./agent.ts";
+import { NODE_FLAGS, type NodeFlags } from "./agent.ts";
 import { COMMON_FLAGS } from "./common.ts";
 import { parseCount, parseIPv4CIDR, parsePort } from "./values.ts";
 
 /** The parsed `k3s server` options this distribution acts on (commander's camelCase of each flag). */
-export interface ServerFlags {
+export interface ServerFlags extends NodeFlags {
   config: string;
   debug: boolean;
   dataDir: string;
@@ -35,14 +35,6 @@ export interface ServerFlags {
   disableAgent: boolean;
   clusterDns: string[];
   clusterDomain: string;
-  nodeName?: string;
-  nodeLabel: string[];
-  nodeTaint: string[];
-  nodeIp: string[];
-  containerRuntimeEndpoint?: string;
-  pauseImage: string;
-  resolvConf?: string;
-  kubeletArg: string[];
   simulatedNodes: number;
   secretsEncryption: boolean;
   disableHelmController: boolean;

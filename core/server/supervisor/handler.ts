@@ -24,6 +24,9 @@ import { authorizeNode, NODE_IP_HEADER } from "./node_auth.ts";
 /** The prefix K3s serves its supervisor API under (`/v1-<program>`). */
 export const SUPERVISOR_PREFIX = "/v1-k3s/";
 
+/** Where agents open their tunnel (K3s's path); the HTTPS layer routes its upgrades to the tunnel server. */
+export const TUNNEL_PATH = "/v1-k3s/connect";
+
 /** The groups K3s lets into the agent endpoints. */
 const AGENT_GROUPS = [AGENT_ROLE, NODES_GROUP, DEFAULT_NODE_TOKEN_GROUP];
 

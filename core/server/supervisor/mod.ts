@@ -12,7 +12,7 @@
  */
 export { type ControlConfig, controlConfig, type ControlConfigOptions } from "./config.ts";
 export { parseCertificateRequest, signCertificateRequest } from "./csr_signing.ts";
-export { SUPERVISOR_PREFIX, type SupervisorDeps, supervisorHandler } from "./handler.ts";
+export { SUPERVISOR_PREFIX, type SupervisorDeps, supervisorHandler, TUNNEL_PATH } from "./handler.ts";
 export { authorizeNode, NODE_IP_HEADER, NODE_NAME_HEADER, NODE_PASSWORD_HEADER } from "./node_auth.ts";
 export {
   ensureNodePassword,

@@ -1,40 +1,19 @@
 // The kubelet server against a real containerd: container logs over HTTPS and exec over kubectl's WebSocket v5.
 // Runs only as root.
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import { text } from "node:stream/consumers";
-// @ts-types="@types/ws"
-import WebSocket from "ws";
 import { spdyClientUpgrade } from "../../../node/streaming/spdy/mod.ts";
 import { eventually, explainSkip, importTestImages, RUNTIME_TESTS, withContainerd } from "../containerd/testenv.ts";
-import { get, runLabelledPod, type TestKubelet, withKubeletServer } from "./support.ts";
+import { execQuery, get, runLabelledPod, type TestKubelet, webSocketExec, withKubeletServer } from "./support.ts";
 
 explainSkip("tests/node/server");
 
-/** The query kubectl sends for `exec -i` of `command`. */
-function commandQuery(command: string[]): URLSearchParams {
-  const query = new URLSearchParams(command.map((c) => ["command", c]));
-  for (const stream of ["stdin", "stdout", "stderr"]) query.set(stream, "true");
-  return query;
-}
-
 /** Run `command` through `/exec` as kubectl's WebSocket v5 client; `stdin` is sent and then closed with [255, 0]. */
 function exec(kubelet: TestKubelet, command: string[], stdin: string) {
-  const query = commandQuery(command);
-  const ws = new WebSocket(`wss://localhost:${kubelet.port}/exec/default/shell/main?${query}`, ["v5.channel.k8s.io"], {
+  return webSocketExec(`wss://localhost:${kubelet.port}/exec/default/shell/main?${execQuery(command)}`, stdin, {
     ca: kubelet.serverCA,
     cert: kubelet.client.certPem,
     key: kubelet.client.keyPem,
-  });
-  const channels: Record<number, string> = { 1: "", 2: "", 3: "" };
-  return new Promise<{ protocol: string; channels: Record<number, string> }>((resolve, reject) => {
-    ws.on("open", () => {
-      ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
-      ws.send(Buffer.from([255, 0]));
-    });
-    ws.on("message", (data: Buffer) => channels[data[0]] += data.subarray(1).toString());
-    ws.on("close", () => resolve({ protocol: ws.protocol, channels }));
-    ws.on("error", reject);
   });
 }
 
@@ -101,7 +80,7 @@ Deno.test({
       await importTestImages(containerd.address);
       await runLabelledPod(cri, dataDir, "shell", ["sleep", "3600"]);
       await withKubeletServer(cri, async (kubelet) => {
-        const query = commandQuery(["sh", "-c", "cat; echo oops >&2"]);
+        const query = execQuery(["sh", "-c", "cat; echo oops >&2"]);
         const { session, protocol } = await spdyClientUpgrade(
           `https://localhost:${kubelet.port}/exec/default/shell/main?${query}`,
           { protocols: ["v4.channel.k8s.io"], tls: tlsOf(kubelet) },

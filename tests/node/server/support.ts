@@ -1,4 +1,5 @@
 // A kubelet server on a free port with certificates from a CA made for the test, and an HTTPS client for it.
+import { Buffer } from "node:buffer";
 import https from "node:https";
 import type { IncomingMessage } from "node:http";
 import { text } from "node:stream/consumers";
@@ -10,6 +11,8 @@ import {
 } from "../../../core/pki/certs.ts";
 import type { ContainerConfig, CriClient } from "../../../node/cri/mod.ts";
 import { sandboxConfig } from "../containerd/testenv.ts";
+// @ts-types="@types/ws"
+import WebSocket from "ws";
 import {
   type KubeletRequestAttributes,
   type KubeletServerOptions,
@@ -118,4 +121,38 @@ export async function runLabelledPod(
   const id = await cri.createContainer(sandboxId, container, sandbox);
   await cri.startContainer(id);
   return id;
+}
+
+/** The exec query kubectl sends for `command` with stdin, stdout and stderr. */
+export function execQuery(command: string[]): URLSearchParams {
+  const query = new URLSearchParams(command.map((c) => ["command", c]));
+  for (const stream of ["stdin", "stdout", "stderr"]) query.set(stream, "true");
+  return query;
+}
+
+/**
+ * kubectl's WebSocket v5 exec at `url`: `stdin` is sent and then closed with [255, 0]; resolves with the protocol and
+ * what each channel carried, or rejects with a refusal's status and body.
+ */
+export function webSocketExec(
+  url: string,
+  stdin: string,
+  tls: { ca: string; cert: string; key: string } | undefined = undefined,
+): Promise<{ protocol: string; channels: Record<number, string> }> {
+  const ws = new WebSocket(url, ["v5.channel.k8s.io"], tls ?? {});
+  const channels: Record<number, string> = { 1: "", 2: "", 3: "" };
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => {
+      ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
+      ws.send(Buffer.from([255, 0]));
+    });
+    ws.on("message", (data: Buffer) => channels[data[0]] += data.subarray(1).toString());
+    ws.on("close", () => resolve({ protocol: ws.protocol, channels }));
+    ws.on("unexpected-response", (_request, response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => body += chunk);
+      response.on("end", () => reject(new Error(`${response.statusCode} ${body}`)));
+    });
+    ws.on("error", reject);
+  });
 }

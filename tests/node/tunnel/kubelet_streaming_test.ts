@@ -1,17 +1,14 @@
 // The API server's side of logs and exec: a real kubelet server (node/server) over a real containerd, reached only
 // through an agent's tunnel, answered to a WebSocket client the way kube-apiserver answers kubectl. Runs only as root.
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-// @ts-types="@types/ws"
-import WebSocket from "ws";
 import type { StreamTarget } from "../../../core/api/pod_streams.ts";
 import type { StatusError } from "../../../core/api/status.ts";
 import type { CriClient } from "../../../node/cri/mod.ts";
 import { kubeletStreaming } from "../../../node/tunnel/mod.ts";
 import { explainSkip, importTestImages, RUNTIME_TESTS, withContainerd } from "../containerd/testenv.ts";
-import { runLabelledPod, type TestKubelet, withKubeletServer } from "../server/support.ts";
+import { execQuery, runLabelledPod, type TestKubelet, webSocketExec, withKubeletServer } from "../server/support.ts";
 import { startAgent, withTunnelServer } from "./support.ts";
 
 explainSkip("tests/node/tunnel");
@@ -60,28 +57,9 @@ async function withFrontEnd(
 
 /** kubectl's WebSocket v5 exec of `command` with `stdin` (then closed); resolves with what each channel carried. */
 function exec(port: number, pod: string, command: string[], stdin: string) {
-  const query = new URLSearchParams(command.map((c) => ["command", c]));
-  for (const stream of ["stdin", "stdout", "stderr"]) query.set(stream, "true");
+  const query = execQuery(command);
   query.set("container", "main");
-  const ws = new WebSocket(
-    `ws://127.0.0.1:${port}/api/v1/namespaces/default/pods/${pod}/exec?${query}`,
-    ["v5.channel.k8s.io"],
-  );
-  const channels: Record<number, string> = { 1: "", 2: "", 3: "" };
-  return new Promise<{ protocol: string; channels: Record<number, string> }>((resolve, reject) => {
-    ws.on("open", () => {
-      ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
-      ws.send(Buffer.from([255, 0]));
-    });
-    ws.on("message", (data: Buffer) => channels[data[0]] += data.subarray(1).toString());
-    ws.on("close", () => resolve({ protocol: ws.protocol, channels }));
-    ws.on("unexpected-response", (_request, response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => body += chunk);
-      response.on("end", () => reject(new Error(`${response.statusCode} ${body}`)));
-    });
-    ws.on("error", reject);
-  });
+  return webSocketExec(`ws://127.0.0.1:${port}/api/v1/namespaces/default/pods/${pod}/exec?${query}`, stdin);
 }
 
 Deno.test({
