@@ -38,7 +38,7 @@ import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
 import { defaultClusterDNS, parseKubeletArgs, startAgent } from "./node/agent/mod.ts";
 import { joinServer } from "./node/join/mod.ts";
-import { registerTunnelledKubelets, runTunnel, TunnelServer } from "./node/tunnel/mod.ts";
+import { KUBELET_PORT, registerTunnelledKubelets, runTunnel, TunnelServer } from "./node/tunnel/mod.ts";
 import { Registry } from "./core/registry/registry.ts";
 
 /** The logger for a daemon command: debug lines with its `--debug` or the top-level one. */
@@ -131,7 +131,14 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     log: (line) => log.info(line),
     signal: abort.signal,
   });
-  registerTunnelledKubelets(tunnels, server.nodes, server.kubeletClient);
+  // The kubelet port a node reports (`--kubelet-arg port=…`) is the one its agent lets through the tunnel.
+  const nodeInfo = server.registry.resolve("", "v1", "nodes")!;
+  registerTunnelledKubelets(tunnels, server.nodes, server.kubeletClient, async (name) => {
+    const node = await server.rest.get(nodeInfo, undefined, name).catch(() => undefined) as
+      | { status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } }
+      | undefined;
+    return node?.status?.daemonEndpoints?.kubeletEndpoint?.Port || KUBELET_PORT;
+  });
   const disabled = options.disable.length ? ` (disabled: ${options.disable.join(", ")})` : "";
   log.info(`Addons: applying the manifests in ${manifestsDir(options.dataDir)}${disabled}`);
   const simulated = options.simulatedNodes > 0

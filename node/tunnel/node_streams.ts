@@ -14,6 +14,7 @@ export const KUBELET_PORT = 10250;
 
 /**
  * Keeps `nodes` in step with `tunnels`' sessions; returns the function that stops it (and unregisters them all).
+ * `kubeletPort` says where each node's kubelet listens (the port its Node reports), asked at every connection.
  *
  * @example
  * ```ts
@@ -26,14 +27,14 @@ export function registerTunnelledKubelets(
   tunnels: TunnelServer,
   nodes: NodeStreams,
   tls: KubeletClientTLS,
-  kubeletPort = KUBELET_PORT,
+  kubeletPort: (node: string) => Promise<number> = () => Promise.resolve(KUBELET_PORT),
 ): () => void {
   const registered = new Map<string, () => void>();
   const unsubscribe = tunnels.onSession((node, connected) => {
     registered.get(node)?.();
     registered.delete(node);
     if (!connected) return;
-    const streaming = kubeletStreaming(() => tunnels.dial(node, "127.0.0.1", kubeletPort), tls);
+    const streaming = kubeletStreaming(async () => tunnels.dial(node, "127.0.0.1", await kubeletPort(node)), tls);
     registered.set(node, nodes.register(node, streaming));
   });
   return () => {

@@ -19,7 +19,13 @@ Deno.test({
   fn: async () => {
     await using server = await startK3sServer();
     const token = readFileSync(join(server.dataDir, "server", "node-token"), "utf8").trim();
-    await using agent = await startK3sAgent({ server: `https://127.0.0.1:${server.port}`, token, nodeName: NODE });
+    // A kubelet port other than 10250: the server dials the one the Node reports, the one the agent lets through.
+    await using agent = await startK3sAgent({
+      server: `https://127.0.0.1:${server.port}`,
+      token,
+      nodeName: NODE,
+      args: ["--kubelet-arg", "port=10251"],
+    });
 
     const ready = await kubectl(server, "wait", "--for=condition=Ready", `node/${NODE}`, "--timeout=60s");
     assert.equal(ready.code, 0, ready.stderr + agent.output().slice(-3000));
