@@ -1,5 +1,7 @@
 // The stats Summary read from real cgroups: a pod run by containerd under a pod cgroup, using memory and CPU.
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   cgroupPath,
   detectCgroupMounts,
@@ -44,9 +46,10 @@ Deno.test({
         "io.kubernetes.pod.uid": sandbox.metadata!.uid,
       };
       const sandboxId = await cri.runPodSandbox(sandbox);
-      // Hold 8 MB in a shell variable after burning some CPU, then wait.
+      // Hold 8 MB in a shell variable after burning some CPU, then wait. The variable is used after the sleep so
+      // that the shell forks it instead of exec'ing it as its last command, which would free the memory.
       const script =
-        'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; x=$(head -c 8000000 /dev/zero | tr "\\0" a); echo ready; sleep 600';
+        'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; x=$(head -c 8000000 /dev/zero | tr "\\0" a); echo ready; sleep 600; : "$x"';
       const id = await cri.createContainer(sandboxId, {
         metadata: { name: "hog", attempt: 0 },
         image: { image: "docker.io/library/busybox:1.36" },
@@ -65,11 +68,14 @@ Deno.test({
         kubepods: TEST_CGROUP_PARENT,
         sampler: new StatsSampler(),
       };
-      let pod;
-      await eventually(async () => {
-        pod = (await summaryStats(options)).pods.find((p) => p.podRef.uid === sandbox.metadata!.uid);
-        return (pod?.memory.workingSetBytes ?? 0) > 8_000_000;
-      }, "the pod's working set holds the 8 MB");
+      // Wait for the shell to say it holds the string: while it reads it in, its buffers pass through sizes
+      // above and below the final one.
+      const log = join(sandbox.log_directory!, "hog/0.log");
+      await eventually(
+        () => existsSync(log) && readFileSync(log, "utf8").includes("ready"),
+        "the shell holds the 8 MB",
+      );
+      await summaryStats(options);
       const summary = await summaryStats(options);
       const again = summary.pods.find((p) => p.podRef.uid === sandbox.metadata!.uid)!;
       assert.deepEqual(again.podRef, { name: "hog", namespace: "default", uid: sandbox.metadata!.uid });
