@@ -12,6 +12,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { defaultControllers } from "./controllers/mod.ts";
 import { manifestsDir, stageManifests, validateDisable } from "./controllers/addon/mod.ts";
@@ -37,8 +38,9 @@ import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
 import { defaultClusterDNS, parseKubeletArgs, startAgent } from "./node/agent/mod.ts";
-import { joinServer } from "./node/join/mod.ts";
-import { KUBELET_PORT, registerTunnelledKubelets, runTunnel, TunnelServer } from "./node/tunnel/mod.ts";
+import { getAPIServers, joinServer, parseServerURL } from "./node/join/mod.ts";
+import { startLoadBalancer } from "./node/loadbalancer/mod.ts";
+import { followAPIServerAddresses, KUBELET_PORT, registerTunnelledKubelets, TunnelServer } from "./node/tunnel/mod.ts";
 import { Registry } from "./core/registry/registry.ts";
 
 /** The logger for a daemon command: debug lines with its `--debug` or the top-level one. */
@@ -181,7 +183,10 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   await server.stop();
 }
 
-/** `k3s agent`: join the server with the token, then run the node agent, reached by the server through its tunnel. */
+/**
+ * `k3s agent`: join the cluster with the token through the agent's load balancer, then run the node agent, reached by
+ * every server through a tunnel to each.
+ */
 async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void> {
   const log = loggerFor(command);
   if (!options.server) {
@@ -189,38 +194,80 @@ async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void
   }
   const token = secretOf(options.token, options.tokenFile, "token");
   if (!token) throw new CliError("--token or --token-file is required: the server's node-token or agent token");
+  let serverURL: string;
+  try {
+    serverURL = parseServerURL(options.server);
+  } catch (error) {
+    throw new CliError(`cannot join ${options.server}: ${(error as Error).message}`);
+  }
+  // As in K3s, everything goes through the load balancer from the start: an agent restarting while `--server` is
+  // down joins through the other servers it saved.
+  const lb = await startLoadBalancer({
+    agentDir: join(options.dataDir, "agent"),
+    serverURL,
+    port: options.lbServerPort,
+    log: (line) => log.info(line),
+    debug: (line) => log.debug(line),
+  }).catch((error) => {
+    throw new CliError(`${(error as Error).message}; choose another port with --lb-server-port`);
+  });
   const abort = new AbortController();
   const stopping = stopOnSignals(abort);
   const joined = await joinServer({
-    server: options.server,
+    server: lb.localURL,
     token,
     dataDir: options.dataDir,
     nodeName: nodeNameOf(options.nodeName),
     nodeIPs: options.nodeIp.length ? options.nodeIp : [firstIPv4()],
     signal: abort.signal,
     log: (line) => log.info(line),
-  }).catch((error) => {
+  }).catch(async (error) => {
+    await lb.close();
     throw new CliError(`cannot join ${options.server}: ${(error as Error).message}`);
   });
+  const registry = new Registry();
   const transport = httpsTransport({
     server: joined.server,
     caPem: joined.serverCA,
     certPem: joined.clientCert,
     keyPem: joined.clientKey,
   });
-  const kubeletPort = parseKubeletArgs(options.kubeletArg).port;
-  // The server may reach only this node's kubelet API through the tunnel (K3s also allows the CRI stream port).
-  const tunnel = runTunnel({
+  const controllerTransport = httpsTransport({
     server: joined.server,
     caPem: joined.serverCA,
-    certPem: joined.clientCert,
-    keyPem: joined.clientKey,
-    allow: (host, port) => (host === "127.0.0.1" || host === "localhost") && port === kubeletPort,
+    certPem: joined.controllerCert,
+    keyPem: joined.controllerKey,
+  });
+  const kubeletPort = parseKubeletArgs(options.kubeletArg).port;
+  const nodeIdentity = { certPem: joined.clientCert, keyPem: joined.clientKey };
+  const servers = followAPIServerAddresses({
+    loadBalancer: lb,
+    client: new ApiClient(controllerTransport, registry),
+    apiServers: () =>
+      getAPIServers({
+        server: joined.server,
+        trust: joined.serverCA,
+        authorization: joined.authorization,
+        identity: nodeIdentity,
+      }),
+    // The servers may reach only this node's kubelet API through the tunnels (K3s also allows the CRI stream port).
+    tunnel: {
+      caPem: joined.serverCA,
+      ...nodeIdentity,
+      allow: (host, port) => (host === "127.0.0.1" || host === "localhost") && port === kubeletPort,
+      log: (line) => log.info(line),
+    },
     signal: abort.signal,
     log: (line) => log.info(line),
-  });
+  }).catch((error) => log.error("Following the cluster's servers failed", { error: (error as Error).message }));
+  const stopClients = async () => {
+    await servers;
+    controllerTransport.close();
+    transport.close();
+    await lb.close();
+  };
   const agent = await startAgent({
-    client: new ApiClient(transport, new Registry()),
+    client: new ApiClient(transport, registry),
     dataDir: options.dataDir,
     nodeName: joined.nodeName,
     nodeIP: options.nodeIp[0],
@@ -238,16 +285,14 @@ async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void
     log: (line) => log.info(line),
   }).catch(async (error) => {
     abort.abort();
-    await tunnel;
-    transport.close();
+    await stopClients();
     throw new CliError(`cannot start the node agent: ${(error as Error).message}`);
   });
-  log.info(`k3s agent is up and running: node ${agent.nodeName} joined ${joined.server}`);
+  log.info(`k3s agent is up and running: node ${agent.nodeName} joined ${serverURL}`);
   await stopping;
   log.info("Shutting down");
   await agent.stopped;
-  await tunnel;
-  transport.close();
+  await stopClients();
 }
 
 function checkConfigCommand(): Command {

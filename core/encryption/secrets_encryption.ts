@@ -60,6 +60,11 @@ export interface SecretsEncryptionOptions {
   nodeName?: string;
   /** The clock new key names are made from. */
   now?: () => Date;
+  /**
+   * Called after each stage wrote the configuration: the server shares it through the datastore then, so other
+   * servers take the new keys on their next start.
+   */
+  onWrite?: () => Promise<void>;
 }
 
 /** A rotation request refused (wrong stage, bad hash, unknown stage): the CLI shows its message. */
@@ -269,6 +274,7 @@ export class SecretsEncryption implements TransformerSource {
     const previous = await readEncryptionState(this.options.dataDir);
     await writeEncryptionState(this.options.dataDir, { stage: stage ?? previous?.stage ?? "start", hash });
     this.#transformer = transformerFor(config);
+    await this.options.onWrite?.();
   }
 
   async #reload(): Promise<void> {

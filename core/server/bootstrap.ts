@@ -1,7 +1,7 @@
 /**
  * The objects every cluster starts with: the four system namespaces and the `kubernetes` Service
- * (first address of the service CIDR) with endpoints pointing at this server, as kube-apiserver
- * keeps them.
+ * (first address of the service CIDR). Its endpoints list every live server, so the endpoint
+ * reconciler (`endpoint_reconciler/`) writes them, not this one-off bootstrap.
  *
  * @module
  */
@@ -11,10 +11,9 @@ import { StatusError } from "../api/status.ts";
 import type { KubeObject } from "../api/storage.ts";
 import type { Registry } from "../registry/registry.ts";
 
-/** Where clients reach this API server, for the `kubernetes` endpoints. */
+/** The `kubernetes` Service's address and the port it forwards to. */
 export interface BootstrapOptions {
   serviceCIDR: string;
-  advertiseAddress: string;
   port: number;
 }
 
@@ -31,14 +30,6 @@ async function ensure(
     await rest.create(info, namespace, object);
   } catch (error) {
     if (!(error instanceof StatusError && error.status.reason === "AlreadyExists")) throw error;
-    if (resource === "endpoints" || resource === "endpointslices") {
-      // The server's address may have changed since the last start.
-      const current = await rest.get(info, namespace, object.metadata!.name!);
-      await rest.update(info, namespace, object.metadata!.name!, {
-        ...object,
-        metadata: { ...object.metadata, resourceVersion: current.metadata!.resourceVersion },
-      });
-    }
   }
 }
 
@@ -47,7 +38,7 @@ async function ensure(
  *
  * @example
  * ```ts
- * await bootstrapCluster(rest, registry, { serviceCIDR: "10.43.0.0/16", advertiseAddress: "192.168.1.5", port: 6443 });
+ * await bootstrapCluster(rest, registry, { serviceCIDR: "10.43.0.0/16", port: 6443 });
  * ```
  */
 export async function bootstrapCluster(rest: Rest, registry: Registry, options: BootstrapOptions): Promise<void> {
@@ -69,33 +60,5 @@ export async function bootstrapCluster(rest: Rest, registry: Registry, options: 
       ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: options.port }],
       sessionAffinity: "None",
     },
-  });
-  await ensure(rest, registry, "", "endpoints", "default", {
-    apiVersion: "v1",
-    kind: "Endpoints",
-    metadata: {
-      name: "kubernetes",
-      namespace: "default",
-      labels: { "endpointslice.kubernetes.io/skip-mirror": "true" },
-    },
-    subsets: [{
-      addresses: [{ ip: options.advertiseAddress }],
-      ports: [{ name: "https", port: options.port, protocol: "TCP" }],
-    }],
-  });
-  await ensure(rest, registry, "discovery.k8s.io", "endpointslices", "default", {
-    apiVersion: "discovery.k8s.io/v1",
-    kind: "EndpointSlice",
-    metadata: {
-      name: "kubernetes",
-      namespace: "default",
-      labels: {
-        "kubernetes.io/service-name": "kubernetes",
-        "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io",
-      },
-    },
-    addressType: "IPv4",
-    endpoints: [{ addresses: [options.advertiseAddress], conditions: { ready: true } }],
-    ports: [{ name: "https", port: options.port, protocol: "TCP" }],
   });
 }

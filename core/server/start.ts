@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import type { Duplex } from "node:stream";
 import { openStore, parseEndpoint, redact, startCompactor, type Store } from "../../datastore/mod.ts";
 import { renderKubeconfig, writeKubeconfig } from "../kubeconfig/mod.ts";
@@ -35,6 +34,8 @@ import { reconcileBootstrapPolicy } from "../auth/rbac/policy/reconcile.ts";
 import { Registry } from "../registry/registry.ts";
 import { OpenAPI } from "../openapi/openapi.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
+import { loadBootstrapData, saveBootstrapData } from "./bootstrap_data/mod.ts";
+import { type EndpointReconcilerTimings, startEndpointReconciler } from "./endpoint_reconciler/mod.ts";
 import { discoveryEndpoint } from "./discovery_endpoints.ts";
 import { startHttps } from "./https.ts";
 import { sqlitePath } from "./paths.ts";
@@ -107,6 +108,8 @@ export interface ServerOptions {
   /** Progress and status lines (default: the console). */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** The `kubernetes` endpoints' lease refresh (kube-apiserver's fixed 10 s interval and 15 s TTL by default). */
+  endpointReconciler?: EndpointReconcilerTimings;
 }
 
 /** Where agents' tunnel connections go. */
@@ -165,6 +168,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     onCompact: (from, to, ms) => log(`Compacted datastore revisions ${from}..${to} in ${ms.toFixed(0)}ms`),
   });
   try {
+    // Before any certificate is made: a server joining the cluster takes its CAs and keys from the datastore.
+    const bootstrapData = {
+      store,
+      dataDir: options.dataDir,
+      token: options.token,
+      signal: options.signal,
+      log: (line: string) => log(`Bootstrap data: ${line}`),
+    };
+    const loaded = await loadBootstrapData(bootstrapData);
     const pki = await ensureServerCertificates({
       dataDir: options.dataDir,
       tlsSans: options.tlsSans,
@@ -200,8 +212,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       enabled: options.secretsEncryption ?? false,
       store,
       log: (line) => log(`Secrets encryption: ${line}`),
+      onWrite: () => saveBootstrapData({ ...bootstrapData, override: true }),
     });
     const apiStore = options.secretsEncryption ? encryptingStore(store, encryption) : store;
+    // Once this server has made the cluster's files; later changes are saved as they are made (onWrite above).
+    if (loaded.save) await saveBootstrapData(bootstrapData);
     const encryptionEndpoints = encryptionHandler(encryption);
     const serviceAccountInfo = registry.resolve("", "v1", "serviceaccounts")!;
     const serviceAccounts = serviceAccountLookup(
@@ -236,7 +251,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         client: leaseClientFor(client),
         namespace: "kube-system",
         name: "k3s",
-        identity: `${hostname()}-${process.pid}`,
+        identity: `${hostname()}_${crypto.randomUUID()}`,
         onError: (error) => log(`Leader election: ${error}`),
       },
     });
@@ -295,8 +310,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     });
     serving.onChange((pair) => https.updateCertificates(pair));
     log(`Kubernetes API listening on https://${options.bindAddress ?? "0.0.0.0"}:${https.port}`);
-    const advertise = options.advertiseAddress ?? firstIPv4();
-    await bootstrapCluster(rest, registry, { serviceCIDR, advertiseAddress: advertise, port: https.port });
+    await bootstrapCluster(rest, registry, { serviceCIDR, port: https.port });
     const policy = await reconcileBootstrapPolicy(client);
     if (policy.created.length || policy.updated.length) {
       log(
@@ -327,6 +341,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       }),
       options.kubeconfigMode ?? "0600",
     );
+    // As kube-apiserver's endpoint reconciler waits for /readyz: clients are sent here only once it serves.
+    const endpoints = await startEndpointReconciler({
+      ...options.endpointReconciler,
+      client,
+      store,
+      ip: options.advertiseAddress ?? firstIPv4(),
+      port: https.port,
+      log,
+    });
     log(
       `k3s is up and running: the Kubernetes API is at https://${host}:${https.port}, kubeconfig written to ${options.kubeconfigPath}`,
     );
@@ -344,6 +367,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       port: https.port,
       kubeconfigPath: options.kubeconfigPath,
       async stop() {
+        await endpoints.stop();
         stopControllers.abort();
         await controllersDone.catch(() => {});
         await options.tunnel?.close();

@@ -1,9 +1,10 @@
 /**
  * `k3s agent --server URL --token T` up to the point where the kubelet can talk to the API (K3s's
  * `pkg/agent/config.Get`): trust the server by the token's CA hash, read the server configuration, fetch the cluster
- * CAs, and have the kubelet's serving and client certificates signed under the node password, writing everything
- * to `<data-dir>/agent` with K3s's file names. While the server is unreachable or not ready this waits and retries,
- * one log line per attempt; a wrong token, CA hash or node password fails at once.
+ * CAs, and have the kubelet's serving and client certificates signed under the node password (and the agent
+ * controllers' `system:k3s-controller` one), writing everything to `<data-dir>/agent` with K3s's file names. While
+ * the server is unreachable or not ready this waits and retries, one log line per attempt; a wrong token, CA hash or
+ * node password fails at once.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { sleep } from "../../core/operator/mod.ts";
 import { writeFileAtomic } from "../../core/pki/mod.ts";
 import type { ControlConfig } from "../../core/server/supervisor/config.ts";
 import { getCACerts } from "./cacerts.ts";
+import { CONTROLLER_CERT_NAME, requestControllerCertificate } from "./controller_cert.ts";
 import { writeFileKubeconfig } from "./kubeconfig.ts";
 import { requestKubeletCertificate } from "./kubelet_certs.ts";
 import { ensureNodePasswordFile, NODE_PASSWORD_FILE } from "./node_password.ts";
@@ -59,6 +61,11 @@ export interface JoinedServer {
   /** `serving-kubelet.crt` (with its CA chain) and key: the kubelet's HTTPS server presents it. */
   servingCert: string;
   servingKey: string;
+  /** `client-k3s-controller.crt` (with its CA chain) and key: `system:k3s-controller`, for the agent's watches. */
+  controllerCert: string;
+  controllerKey: string;
+  /** The join token's `Authorization` header, for later supervisor requests. */
+  authorization: string;
   /** `<data-dir>/agent/kubelet.kubeconfig`. */
   kubeconfigPath: string;
 }
@@ -76,7 +83,7 @@ export interface JoinedServer {
  */
 export async function joinServer(options: JoinOptions): Promise<JoinedServer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const server = serverURL(options.server);
+  const server = parseServerURL(options.server);
   const token = parseToken(options.token.trim());
   for (;;) {
     try {
@@ -90,8 +97,16 @@ export async function joinServer(options: JoinOptions): Promise<JoinedServer> {
   }
 }
 
-/** The `--server` URL without trailing slashes; only `https://` is accepted, as in K3s. */
-function serverURL(text: string): string {
+/**
+ * The `--server` URL without trailing slashes; only `https://` is accepted, as in K3s.
+ *
+ * @example
+ * ```ts
+ * parseServerURL("https://10.0.0.1:6443/"); // "https://10.0.0.1:6443"
+ * parseServerURL("http://10.0.0.1:6443"); // throws "only https:// URLs are supported, invalid scheme: …"
+ * ```
+ */
+export function parseServerURL(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -114,6 +129,7 @@ async function attempt(
     clientCert: join(agentDir, "client-kubelet.crt"),
     clientKey: join(agentDir, "client-kubelet.key"),
     kubeconfig: join(agentDir, "kubelet.kubeconfig"),
+    controllerKubeconfig: join(agentDir, "k3scontroller.kubeconfig"),
   };
   const { caPem } = await getCACerts(server, token.caHash, (line) => options.log(`Warning: ${line}`));
   const authorization = authorizationHeader(token);
@@ -148,11 +164,18 @@ async function attempt(
   };
   const serving = await requestKubeletCertificate({ ...common, kind: "serving" });
   const client = await requestKubeletCertificate({ ...common, kind: "client" });
+  const controller = await requestControllerCertificate({ agentDir, server, caPem, authorization });
   await writeFileKubeconfig(files.kubeconfig, {
     server,
     caFile: files.serverCA,
     certFile: files.clientCert,
     keyFile: files.clientKey,
+  });
+  await writeFileKubeconfig(files.controllerKubeconfig, {
+    server,
+    caFile: files.serverCA,
+    certFile: join(agentDir, `${CONTROLLER_CERT_NAME}.crt`),
+    keyFile: join(agentDir, `${CONTROLLER_CERT_NAME}.key`),
   });
   return {
     server,
@@ -164,6 +187,9 @@ async function attempt(
     clientKey: client.keyPem,
     servingCert: serving.certPem,
     servingKey: serving.keyPem,
+    controllerCert: controller.certPem,
+    controllerKey: controller.keyPem,
+    authorization,
     kubeconfigPath: files.kubeconfig,
   };
 }

@@ -5,17 +5,8 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  generateKeyPair,
-  importPrivateKeyPem,
-  pemCertificates,
-  privateKeyToPem,
-  writeFileAtomic,
-} from "../../core/pki/mod.ts";
-import { signingAlgorithm } from "../../core/pki/keys.ts";
-import { x509 } from "../../core/pki/x509.ts";
+import { requestSignedCertificate, type SignedCertificate } from "./certificate_request.ts";
 import { SupervisorError, supervisorRequest } from "./supervisor_client.ts";
 
 /** Which certificate: the kubelet's HTTPS serving certificate, or its client certificate for the API. */
@@ -42,10 +33,7 @@ export interface KubeletCertificateRequest {
 }
 
 /** A certificate (with its CA chain) and its key, PEM, as written. */
-export interface KubeletCertificate {
-  certPem: string;
-  keyPem: string;
-}
+export type KubeletCertificate = SignedCertificate;
 
 /**
  * Ask the server to sign this node's `kind` certificate and write it to `<agent-dir>/<kind>-kubelet.{crt,key}`.
@@ -56,53 +44,37 @@ export interface KubeletCertificate {
  *   nodeName: "worker-1", nodeIPs: ["10.0.0.2"], nodePassword, nodePasswordFile, log: console.log });
  * ```
  */
-export async function requestKubeletCertificate(options: KubeletCertificateRequest): Promise<KubeletCertificate> {
-  const base = join(options.agentDir, `${options.kind}-kubelet`);
-  const keyPem = await readFile(`${base}.key`, "utf8").catch((error) => {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  });
-  const keys = keyPem ? await importPrivateKeyPem(keyPem) : await generateKeyPair();
+export function requestKubeletCertificate(options: KubeletCertificateRequest): Promise<KubeletCertificate> {
   const commonName = options.kind === "client" ? `system:node:${options.nodeName}` : options.nodeName;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: [{ CN: [commonName] }],
-    keys,
-    signingAlgorithm: signingAlgorithm(keys.privateKey),
-  });
-  const request = {
-    url: `${options.server}/v1-k3s/${options.kind}-kubelet.crt`,
-    method: "POST" as const,
-    trust: options.caPem,
-    authorization: options.authorization,
-    headers: {
-      "K3s-Node-Name": options.nodeName,
-      "K3s-Node-Password": options.nodePassword,
-      "K3s-Node-IP": options.nodeIPs.join(","),
-    },
-    body: new Uint8Array(csr.rawData),
-  };
-  let body: Uint8Array;
-  try {
-    body = await supervisorRequest({ ...request, identity: options.identity }).catch((error) => {
-      if (!options.identity || !(error instanceof SupervisorError) || error.status !== 401) throw error;
-      options.log("Node authorization rejected, retrying without client certificate authentication");
-      return supervisorRequest(request);
-    });
-  } catch (error) {
-    if (error instanceof SupervisorError && error.status === 403) {
-      throw new SupervisorError(
-        `Node password rejected, duplicate hostname or contents of '${options.nodePasswordFile}' may not match ` +
-          "server node-passwd entry, try enabling a unique node name with the --with-node-id flag",
-        403,
-        false,
-      );
+  return requestSignedCertificate(join(options.agentDir, `${options.kind}-kubelet`), commonName, async (csr) => {
+    const request = {
+      url: `${options.server}/v1-k3s/${options.kind}-kubelet.crt`,
+      method: "POST" as const,
+      trust: options.caPem,
+      authorization: options.authorization,
+      headers: {
+        "K3s-Node-Name": options.nodeName,
+        "K3s-Node-Password": options.nodePassword,
+        "K3s-Node-IP": options.nodeIPs.join(","),
+      },
+      body: csr,
+    };
+    try {
+      return await supervisorRequest({ ...request, identity: options.identity }).catch((error) => {
+        if (!options.identity || !(error instanceof SupervisorError) || error.status !== 401) throw error;
+        options.log("Node authorization rejected, retrying without client certificate authentication");
+        return supervisorRequest(request);
+      });
+    } catch (error) {
+      if (error instanceof SupervisorError && error.status === 403) {
+        throw new SupervisorError(
+          `Node password rejected, duplicate hostname or contents of '${options.nodePasswordFile}' may not match ` +
+            "server node-passwd entry, try enabling a unique node name with the --with-node-id flag",
+          403,
+          false,
+        );
+      }
+      throw error;
     }
-    throw error;
-  }
-  const certPem = pemCertificates(new TextDecoder().decode(body)).join("");
-  if (!certPem) throw new SupervisorError(`${request.url}: the answer holds no certificate`, undefined, false);
-  const written = { certPem, keyPem: keyPem ?? await privateKeyToPem(keys.privateKey) };
-  if (!keyPem) await writeFileAtomic(`${base}.key`, written.keyPem, 0o600, 0o700);
-  await writeFileAtomic(`${base}.crt`, written.certPem, 0o600, 0o700);
-  return written;
+  });
 }

@@ -10,8 +10,15 @@
  *
  * @module
  */
+export { type APIServersRequest, getAPIServers } from "./apiservers.ts";
 export { getCACerts, type ServerTrust } from "./cacerts.ts";
-export { type JoinedServer, type JoinOptions, joinServer } from "./join.ts";
+export { type SignedCertificate } from "./certificate_request.ts";
+export {
+  CONTROLLER_CERT_NAME,
+  type ControllerCertificateRequest,
+  requestControllerCertificate,
+} from "./controller_cert.ts";
+export { type JoinedServer, type JoinOptions, joinServer, parseServerURL } from "./join.ts";
 export { type FileKubeconfigOptions, writeFileKubeconfig } from "./kubeconfig.ts";
 export {
   type KubeletCertificate,

@@ -30,6 +30,8 @@ export interface TunnelOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   keepAlive?: KeepAliveOptions;
+  /** Told `true` once the session is up and `false` when it drops or a connect fails (K3s's tunnel health). */
+  onConnectionChange?: (connected: boolean) => void;
 }
 
 /**
@@ -56,9 +58,12 @@ export async function runTunnel(options: TunnelOptions): Promise<void> {
       });
       log(`${outage ? "Reconnected" : "Connected"} the tunnel to ${options.server}`);
       outage = false;
+      options.onConnectionChange?.(true);
       await serveSession(session, options);
+      options.onConnectionChange?.(false);
       if (!signal.aborted) log(`Tunnel to ${options.server} lost; reconnecting every ${RECONNECT_DELAY / 1000}s`);
     } catch (error) {
+      options.onConnectionChange?.(false);
       if (!outage) {
         log(
           `Cannot connect the tunnel to ${options.server}: ${(error as Error).message}; ` +

@@ -1,6 +1,7 @@
 /**
- * The tunnel between joined agents and the server (K3s's `/v1-k3s/connect`): the agent keeps a session open with its
- * client-kubelet certificate, and the server reaches the agent's kubelet through it — no inbound port on the agent.
+ * The tunnels between joined agents and the servers (K3s's `/v1-k3s/connect`): the agent keeps a session open to every
+ * server with its client-kubelet certificate, and any server reaches the agent's kubelet through its own — no inbound
+ * port on the agent. The agent follows the cluster's servers to know where to tunnel to.
  *
  * @example
  * ```ts
@@ -8,13 +9,17 @@
  * // server
  * const tunnels = new TunnelServer({ log });
  * registerTunnelledKubelets(tunnels, server.nodes, { ca, cert, key });
- * // agent
+ * // agent: one tunnel, or one to every server the cluster lists
  * await runTunnel({ server: "https://10.0.0.1:6443", caPem, certPem, keyPem, allow, signal, log });
+ * await followAPIServerAddresses({ loadBalancer, client, apiServers, tunnel: { caPem, certPem, keyPem, allow, log },
+ *   signal, log });
  * ```
  *
  * @module
  */
 export { runTunnel, type TunnelOptions } from "./agent.ts";
+export { type APIServerAddressesOptions, followAPIServerAddresses } from "./apiserver_addresses.ts";
+export { TunnelManager, type TunnelManagerOptions } from "./manager.ts";
 export type { KeepAliveOptions } from "./keepalive.ts";
 export { backendError, kubeletLogError } from "./kubelet_errors.ts";
 export { type KubeletClientTLS, kubeletStreaming } from "./kubelet_streaming.ts";

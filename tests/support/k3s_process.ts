@@ -10,12 +10,12 @@
  * @module
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startContainerd } from "../../node/containerd/mod.ts";
 import { CriClient } from "../../node/cri/mod.ts";
 import { testImages } from "../node/containerd/testenv.ts";
+import { freePort } from "./servers.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -30,14 +30,6 @@ export interface K3sProcess {
   output(): string;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -58,12 +50,15 @@ export async function startK3sServer(
      * stops. Other servers pass `--disable-agent`, so they stay fast and off `cni0`.
      */
     agent?: boolean;
+    /** Where it listens (default 127.0.0.1 on a free port); servers of one cluster share a port on 127.0.0.x. */
+    bindAddress?: string;
+    port?: number;
   } = {},
 ): Promise<K3sProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "k3s-server-"));
   const kubeconfig = join(dataDir, "k3s.yaml");
   if (options.agent) copyTestImages(dataDir);
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const child = spawnK3s([
     "server",
     "--data-dir",
@@ -71,7 +66,10 @@ export async function startK3sServer(
     "--https-listen-port",
     String(port),
     "--bind-address",
-    "127.0.0.1",
+    options.bindAddress ?? "127.0.0.1",
+    // Agents tunnel to the addresses the `kubernetes` endpoints advertise: the one the server listens on.
+    "--advertise-address",
+    options.bindAddress ?? "127.0.0.1",
     "--write-kubeconfig",
     kubeconfig,
     ...(options.agent

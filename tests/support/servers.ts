@@ -474,7 +474,7 @@ async function systemUser(name: string): Promise<{ uid: number; gid: number }> {
 // --- small helpers ------------------------------------------------------------------------------------------
 
 /** Asks the kernel for a free port. Another process could grab it before the server binds; unlikely enough. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

@@ -27,6 +27,8 @@ export interface AgentFlags extends NodeFlags {
   token?: string;
   tokenFile?: string;
   dataDir: string;
+  /** `--lb-server-port`: where the agent's client load balancer over the servers listens on 127.0.0.1. */
+  lbServerPort: number;
 }
 
 /** The node settings the agent honours. */
@@ -43,6 +45,8 @@ const IMPLEMENTED = new Set([
   "node-ip",
   "resolv-conf",
   "kubelet-arg",
+  // A server's agent runs in-process and reaches its own API directly, so there the port is accepted and unused.
+  "lb-server-port",
 ]);
 
 const node = (spec: Omit<FlagSpec, "implemented">): FlagSpec => ({ ...spec, implemented: IMPLEMENTED.has(spec.name) });

@@ -1,0 +1,121 @@
+// K3s's "HA with an external datastore", all real processes: two `k3s server`s on one PostgreSQL with one token form
+// one cluster (same CA, both in the `kubernetes` endpoints), and a `k3s agent` joined through one of them keeps
+// working through the other when the first stops: its load balancer moves over, and its tunnel to the second server
+// carries `kubectl logs`.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { kubectl, startK3sAgent, startK3sServer } from "../../support/k3s_process.ts";
+import { freePort, startPostgres } from "../../support/servers.ts";
+import { eventually, RUNTIME_TESTS } from "../containerd/testenv.ts";
+
+if (!RUNTIME_TESTS) console.warn("tests/node/agent/ha: skipped: the node agent runs real pods, which needs root");
+
+const NODE = "k3s-ha-agent";
+
+/** The addresses `server` lists for the `kubernetes` Service, space-separated. */
+async function apiServerIPs(server: Parameters<typeof kubectl>[0]): Promise<string> {
+  return (await kubectl(server, "get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[*].addresses[*].ip}"))
+    .stdout;
+}
+
+Deno.test({
+  name: "agent: two servers on one datastore are one cluster, and a joined agent carries on through the second",
+  ignore: !RUNTIME_TESTS,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using postgres = await startPostgres();
+    const port = await freePort();
+    const shared = ["--datastore-endpoint", postgres.endpoint];
+    const first = await startK3sServer({ bindAddress: "127.0.0.2", port, args: [...shared, "--token", "ha-secret"] });
+    try {
+      const token = readFileSync(join(first.dataDir, "server", "node-token"), "utf8").trim();
+      assert.match(token, /^K10[0-9a-f]{64}::server:ha-secret$/);
+      // The full token: its CA hash must match the CA the second server takes from the datastore.
+      await using second = await startK3sServer({
+        bindAddress: "127.0.0.3",
+        port,
+        args: [...shared, "--token", token],
+      });
+      const ca = (server: typeof first) => readFileSync(join(server.dataDir, "server", "tls", "server-ca.crt"), "utf8");
+      assert.equal(ca(second), ca(first), "the second server took the cluster's CA");
+      const asFirstAdmin = await kubectl(first, "--server", `https://127.0.0.3:${port}`, "get", "ns", "kube-system");
+      assert.equal(
+        asFirstAdmin.code,
+        0,
+        `the first server's admin credentials work on the second: ${asFirstAdmin.stderr}`,
+      );
+      await eventually(
+        async () => await apiServerIPs(second) === "127.0.0.2 127.0.0.3",
+        "the kubernetes endpoints list both servers",
+      );
+
+      await using agent = await startK3sAgent({
+        server: `https://127.0.0.2:${port}`,
+        token,
+        nodeName: NODE,
+        args: ["--kubelet-arg", "port=10251"],
+      });
+      const ready = await kubectl(first, "wait", "--for=condition=Ready", `node/${NODE}`, "--timeout=60s");
+      assert.equal(ready.code, 0, ready.stderr + agent.output().slice(-3000));
+      const run = await kubectl(
+        first,
+        "run",
+        "before",
+        "--image=busybox:1.36",
+        "--",
+        "sh",
+        "-c",
+        "echo one; sleep 600",
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const podReady = await kubectl(first, "wait", "--for=condition=Ready", "pod/before", "--timeout=60s");
+      assert.equal(podReady.code, 0, podReady.stderr + agent.output().slice(-3000));
+      await eventually(
+        async () => (await kubectl(second, "logs", "before")).stdout === "one\n",
+        "the second server reaches the agent's kubelet through its own tunnel",
+      );
+
+      const stoppedAt = new Date();
+      await first.stop();
+      await eventually(
+        async () => await apiServerIPs(second) === "127.0.0.3",
+        "the stopped server left the kubernetes endpoints",
+      );
+      await eventually(async () => {
+        const renew = await kubectl(
+          second,
+          "get",
+          "lease",
+          "-n",
+          "kube-node-lease",
+          NODE,
+          "-o",
+          "jsonpath={.spec.renewTime}",
+        );
+        return renew.code === 0 && new Date(renew.stdout) > stoppedAt;
+      }, "the agent renews its Lease through the second server");
+      const again = await kubectl(
+        second,
+        "run",
+        "after",
+        "--image=busybox:1.36",
+        "--",
+        "sh",
+        "-c",
+        "echo two; sleep 600",
+      );
+      assert.equal(again.code, 0, again.stderr);
+      const afterReady = await kubectl(second, "wait", "--for=condition=Ready", "pod/after", "--timeout=90s");
+      assert.equal(afterReady.code, 0, afterReady.stderr + agent.output().slice(-3000));
+      await eventually(
+        async () => (await kubectl(second, "logs", "after")).stdout === "two\n",
+        "a pod started after the failover runs on the agent and its logs come through",
+      );
+      assert.match(agent.output(), /127\.0\.0\.3/, "the agent names the server it moved to");
+    } finally {
+      await first.stop();
+    }
+  },
+});
