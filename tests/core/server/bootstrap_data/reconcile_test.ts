@@ -34,13 +34,14 @@ const ca = (dataDir: string) => readFileSync(join(dataDir, "server", "tls", "ser
 Deno.test("bootstrap reconcile: a missing file is written from the datastore with the stored time", async () => {
   await using fixture = await bootstrapFixture();
   const dataDir = await fixture.server({ token: "pw" });
-  const files = await stored(dataDir, now() - HOUR);
+  const then = now() - HOUR;
+  const files = await stored(dataDir, then);
   const key = join(dataDir, "server", "tls", "service.key");
   rmSync(key);
   const { written } = await reconcileBootstrapFiles(dataDir, files);
   assert.ok(written.includes(key));
   assert.deepEqual(new Uint8Array(readFileSync(key)), files.get("ServiceKey")!.content);
-  assert.equal(Math.floor(statSync(key).mtimeMs / 1000), now() - HOUR);
+  assert.equal(Math.floor(statSync(key).mtimeMs / 1000), then);
 });
 
 Deno.test("bootstrap reconcile: a differing file older on disk is replaced by the datastore's", async () => {
@@ -56,9 +57,11 @@ Deno.test("bootstrap reconcile: a differing file older on disk is replaced by th
 Deno.test("bootstrap reconcile: a file newer on disk by less than the clock skew still takes the datastore's", async () => {
   await using fixture = await bootstrapFixture();
   const first = await fixture.server({ token: "pw" });
-  const files = await stored(first, now() - HOUR);
+  // One clock reading for both stamps: two could straddle a second and widen the gap to the skew itself.
+  const then = now() - HOUR;
+  const files = await stored(first, then);
   const dataDir = await fixture.server({ token: "pw" });
-  touch(dataDir, now() - HOUR + 2);
+  touch(dataDir, then + 2);
   await reconcileBootstrapFiles(dataDir, files);
   assert.equal(ca(dataDir), ca(first));
 });
