@@ -37,7 +37,7 @@ import { versionText } from "./core/version.ts";
 import { EndpointError, StoreError } from "./datastore/mod.ts";
 import { checkConfig, renderCheckConfig } from "./node/check_config.ts";
 import { startSimulatedNodes } from "./node/simulator/mod.ts";
-import { defaultClusterDNS, parseKubeletArgs, startAgent } from "./node/agent/mod.ts";
+import { defaultClusterDNS, parseKubeletArgs, startAgent, startServerAgent } from "./node/agent/mod.ts";
 import { getAPIServers, joinServer, parseServerURL } from "./node/join/mod.ts";
 import { startLoadBalancer } from "./node/loadbalancer/mod.ts";
 import { followAPIServerAddresses, KUBELET_PORT, registerTunnelledKubelets, TunnelServer } from "./node/tunnel/mod.ts";
@@ -94,6 +94,8 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
   const abort = new AbortController();
   const stopping = stopOnSignals(abort);
   const tunnels = new TunnelServer({ log: (line) => log.info(line) });
+  // Its own agent knows itself in the `kubernetes` endpoints by this address.
+  const advertiseAddress = options.advertiseAddress ?? firstIPv4();
   const server = await startServer({
     tunnel: tunnels,
     dataDir: options.dataDir,
@@ -103,7 +105,7 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     datastoreKeyFile: options.datastoreKeyfile,
     bindAddress: options.bindAddress,
     httpsPort: options.httpsListenPort,
-    advertiseAddress: options.advertiseAddress,
+    advertiseAddress,
     tlsSans: options.tlsSan,
     serviceCIDR: options.serviceCidr,
     serviceNodePortRange: options.serviceNodePortRange,
@@ -151,14 +153,16 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     })
     : undefined;
   if (simulated) log.info(`${simulated.names.length} simulated nodes registered`);
-  const agent = options.disableAgent ? undefined : await startAgent({
+  // A regular agent, as in K3s: kubelet certificates from its own supervisor, the kubelet API, tunnels to the other
+  // servers; only its API client and its streams stay in-process.
+  const agent = options.disableAgent ? undefined : await startServerAgent({
     client: new ApiClient(inProcessTransport(server.router), server.registry),
     dataDir: options.dataDir,
-    nodeName: options.nodeName,
-    nodeIP: options.nodeIp[0],
+    nodeName: nodeNameOf(options.nodeName),
+    nodeIPs: options.nodeIp,
+    server: { bindAddress: options.bindAddress, port: server.port, advertiseAddress },
     nodeLabels: options.nodeLabel,
     nodeTaints: options.nodeTaint,
-    controlPlane: true,
     pauseImage: options.pauseImage,
     containerRuntimeEndpoint: options.containerRuntimeEndpoint,
     kubeletArgs: options.kubeletArg,
@@ -170,6 +174,8 @@ async function runServer(options: ServerFlags, command: FlagCommand): Promise<vo
     signal: abort.signal,
     log: (line) => log.info(line),
   }).catch(async (error) => {
+    // Stopped while the agent was starting: shut down as usual.
+    if (abort.signal.aborted) return undefined;
     abort.abort();
     await simulated?.stopped;
     await server.stop();
@@ -241,7 +247,7 @@ async function runAgent(options: AgentFlags, command: FlagCommand): Promise<void
   const kubeletPort = parseKubeletArgs(options.kubeletArg).port;
   const nodeIdentity = { certPem: joined.clientCert, keyPem: joined.clientKey };
   const servers = followAPIServerAddresses({
-    loadBalancer: lb,
+    servers: lb,
     client: new ApiClient(controllerTransport, registry),
     apiServers: () =>
       getAPIServers({

@@ -57,7 +57,7 @@ export interface AgentOptions {
   resolvConf?: string;
   /** Where the agent serves its pods' logs, exec, attach and port-forward (the server's {@linkcode NodeStreams}). */
   streams?: NodeStreams;
-  /** Serve the kubelet's HTTPS API on the kubelet port with this certificate (agents the server reaches remotely). */
+  /** Serve the kubelet's HTTPS API on the kubelet port with this certificate (servers reach it through tunnels). */
   kubeletServing?: KubeletServing;
   /** Where containerd's state and socket go (default `/run/k3s/containerd`); tests use their own. */
   runDir?: string;

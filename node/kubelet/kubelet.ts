@@ -103,7 +103,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     delete: (o) => dispatch(undefined, (o as unknown as Pod).metadata.uid),
   });
   const watching = informer.run(signal);
-  await Promise.race([informer.synced, new Promise((resolve) => signal.addEventListener("abort", resolve))]);
+  // A signal aborted before this point fires no event: without the check a stop during start would hang here.
+  if (!signal.aborted) {
+    await Promise.race([
+      informer.synced,
+      new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
+    ]);
+  }
   options.log(`kubelet: syncing ${informer.indexer.list().length} pods bound to node ${options.nodeName}`);
 
   const housekeeping = (async () => {

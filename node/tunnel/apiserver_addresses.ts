@@ -3,14 +3,15 @@
  * `startWatches`): the addresses the supervisor reports at start (`/v1-k3s/apiservers`, asked until it knows some),
  * then the `kubernetes` Endpoints in `default`, watched as `system:k3s-controller` — asking the supervisor again
  * whenever the watch has to list afresh, a sign the connection to the API was lost. A new list settles for 3 s
- * (a starting server adds, removes and re-adds itself) before the load balancer takes it; then a tunnel is opened to
- * every server on it and closed to every server gone, and each tunnel's state becomes its server's health.
+ * (a starting server adds, removes and re-adds itself) before the server list takes it — a joined agent's load
+ * balancer, or a server's own agent's list of the other servers; then a tunnel is opened to every server on it and
+ * closed to every server gone, and each tunnel's state becomes its server's health where the list keeps one.
  *
  * @module
  */
 import type { Client } from "../../core/client/mod.ts";
 import { Informer, type Kind, type KubeObject, listWatcherFor, sleep } from "../../core/operator/mod.ts";
-import type { LoadBalancer } from "../loadbalancer/mod.ts";
+import type { HealthCheck } from "../loadbalancer/mod.ts";
 import { TunnelManager, type TunnelManagerOptions } from "./manager.ts";
 
 const ENDPOINTS: Kind = { group: "", version: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true };
@@ -20,10 +21,23 @@ const DEBOUNCE_MS = 3_000;
 /** How often K3s asks the supervisor again while it reports no server. */
 const SUPERVISOR_RETRY_MS = 5_000;
 
+/**
+ * Where the followed addresses go and which servers get a tunnel: a joined agent's load balancer is one, as is a
+ * server's own agent's {@linkcode OtherServers}.
+ */
+export interface ServerList {
+  /** Take the cluster's current server addresses (`host:port`); resolves once they are in use. */
+  update(addresses: string[]): Promise<void>;
+  /** The servers to keep a tunnel to. */
+  serverAddresses(): string[];
+  /** Make a tunnel's state its server's health; a list that balances nothing has no health to keep. */
+  setHealthCheck?(address: string, check: HealthCheck): void;
+}
+
 /** What {@linkcode followAPIServerAddresses} works with. */
 export interface APIServerAddressesOptions {
-  /** The agent's load balancer: its server list is what the tunnels follow. */
-  loadBalancer: Pick<LoadBalancer, "update" | "serverAddresses" | "setHealthCheck">;
+  /** The server list the tunnels follow. */
+  servers: ServerList;
   /** A client as `system:k3s-controller`, whose K3s role may watch Endpoints. */
   client: Client;
   /** The supervisor's `/v1-k3s/apiservers` (see `node/join` `getAPIServers`). */
@@ -41,26 +55,26 @@ export interface APIServerAddressesOptions {
  *
  * @example
  * ```ts
- * const following = followAPIServerAddresses({ loadBalancer: lb, client: controllerClient,
+ * const following = followAPIServerAddresses({ servers: lb, client: controllerClient,
  *   apiServers: () => getAPIServers({ server: lb.localURL, trust: caPem, authorization }),
  *   tunnel: { caPem, certPem, keyPem, allow, log }, signal, log });
  * ```
  */
 export async function followAPIServerAddresses(options: APIServerAddressesOptions): Promise<void> {
-  const { loadBalancer: lb, signal, log } = options;
+  const { servers, signal, log } = options;
   const tunnels = new TunnelManager(options.tunnel);
   const syncTunnels = () => {
-    const addresses = lb.serverAddresses();
+    const addresses = servers.serverAddresses();
     const added = addresses.filter((address) => !tunnels.addresses().includes(address));
     tunnels.sync(addresses);
-    for (const address of added) lb.setHealthCheck(address, () => tunnels.health(address));
+    for (const address of added) servers.setHealthCheck?.(address, () => tunnels.health(address));
   };
   let pending: ReturnType<typeof setTimeout> | undefined;
   const sync = (addresses: string[]) => {
     if (addresses.length === 0) return;
     clearTimeout(pending);
     pending = setTimeout(async () => {
-      await lb.update(addresses);
+      await servers.update(addresses);
       if (!signal.aborted) syncTunnels();
     }, options.debounce ?? DEBOUNCE_MS);
   };
@@ -70,7 +84,7 @@ export async function followAPIServerAddresses(options: APIServerAddressesOption
     const addresses = await waitForAPIServers(options);
     if (addresses.length > 0) {
       log(`Got apiserver addresses from supervisor: [${addresses.join(" ")}]`);
-      await lb.update(addresses);
+      await servers.update(addresses);
     }
     syncTunnels();
     const source = listWatcherFor(options.client, ENDPOINTS);

@@ -1,7 +1,8 @@
 // K3s's "HA with an external datastore", all real processes: two `k3s server`s on one PostgreSQL with one token form
 // one cluster (same CA, both in the `kubernetes` endpoints), and a `k3s agent` joined through one of them keeps
 // working through the other when the first stops: its load balancer moves over, and its tunnel to the second server
-// carries `kubectl logs`.
+// carries `kubectl logs`. A server's own node is a regular agent too: the other server reaches its pods through the
+// tunnel the server's agent keeps to it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { eventually, RUNTIME_TESTS } from "../containerd/testenv.ts";
 if (!RUNTIME_TESTS) console.warn("tests/node/agent/ha: skipped: the node agent runs real pods, which needs root");
 
 const NODE = "k3s-ha-agent";
+const SERVER_NODE = "k3s-ha-server";
 
 /** The addresses `server` lists for the `kubernetes` Service, space-separated. */
 async function apiServerIPs(server: Parameters<typeof kubectl>[0]): Promise<string> {
@@ -117,5 +119,51 @@ Deno.test({
     } finally {
       await first.stop();
     }
+  },
+});
+
+Deno.test({
+  name: "agent: another server reaches the pods on a server's own node through that node's tunnel to it",
+  ignore: !RUNTIME_TESTS,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using postgres = await startPostgres();
+    const port = await freePort();
+    const shared = ["--datastore-endpoint", postgres.endpoint, "--token", "ha-secret"];
+    await using first = await startK3sServer({
+      agent: true,
+      bindAddress: "127.0.0.2",
+      port,
+      args: [...shared, "--node-name", SERVER_NODE, "--pause-image", "docker.io/rancher/mirrored-pause:3.6"],
+    });
+    await using second = await startK3sServer({ bindAddress: "127.0.0.3", port, args: shared });
+    const ready = await kubectl(second, "wait", "--for=condition=Ready", `node/${SERVER_NODE}`, "--timeout=60s");
+    assert.equal(ready.code, 0, ready.stderr + first.output().slice(-3000));
+    const script = "echo hello-from-the-server-node; sleep 600";
+    const run = await kubectl(second, "run", "web", "--image=busybox:1.36", "--", "sh", "-c", script);
+    assert.equal(run.code, 0, run.stderr);
+    const podReady = await kubectl(second, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s");
+    assert.equal(podReady.code, 0, podReady.stderr + first.output().slice(-3000));
+    assert.equal((await kubectl(second, "get", "pod", "web", "-o", "jsonpath={.spec.nodeName}")).stdout, SERVER_NODE);
+
+    await eventually(
+      async () => (await kubectl(second, "logs", "web")).stdout === "hello-from-the-server-node\n",
+      "kubectl logs through the other server reaches the server's node",
+    );
+    const exec = await kubectl(second, "exec", "web", "--", "sh", "-c", "echo from-exec; exit 3");
+    assert.equal(exec.stdout, "from-exec\n", exec.stderr);
+    assert.equal(exec.code, 3, "the exit code comes back through the tunnel");
+    assert.equal(
+      (await kubectl(first, "logs", "web")).stdout,
+      "hello-from-the-server-node\n",
+      "its own server still reaches it in-process",
+    );
+    const said = first.output();
+    assert.match(said, new RegExp(`Started tunnel to 127\\.0\\.0\\.3:${port}`), "the server's agent names the server");
+    assert.doesNotMatch(said, /tunnel to 127\.0\.0\.2/, "no tunnel to its own server");
+    assert.match(said, /Kubelet API listening on port 10250/);
+    const password = await kubectl(second, "get", "secret", "-n", "kube-system", `${SERVER_NODE}.node-password.k3s`);
+    assert.equal(password.code, 0, "the server's node joined with its node password, as K3s's does");
   },
 });
