@@ -8,6 +8,7 @@
  */
 import type { Store } from "../../../datastore/mod.ts";
 import type { Client } from "../../client/mod.ts";
+import { sleep } from "../../operator/mod.ts";
 import { type EndpointPort, EndpointsAdapter } from "./endpoints_adapter.ts";
 import { LeaseEndpointReconciler } from "./lease_reconciler.ts";
 import { MasterLeases } from "./leases.ts";
@@ -70,7 +71,7 @@ export async function startEndpointReconciler(options: EndpointReconcilerOptions
   const stopped = new AbortController();
   const done = AbortSignal.any([stopped.signal, ...options.signal ? [options.signal] : []]);
   const loop = (async () => {
-    while (await sleep(interval, done)) {
+    for (await sleep(interval, done); !done.aborted; await sleep(interval, done)) {
       await reconciler.reconcileEndpoints(SERVICE, options.ip, ports, false).catch((error) =>
         options.log?.(`Unable to sync kubernetes service: ${(error as Error).message}`)
       );
@@ -97,20 +98,4 @@ export async function startEndpointReconciler(options: EndpointReconcilerOptions
       clearTimeout(timer);
     },
   };
-}
-
-/** Wait `ms`; false when `signal` ended the wait (or had already). */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -21,6 +21,20 @@ async function apiServerIPs(server: Parameters<typeof kubectl>[0]): Promise<stri
     .stdout;
 }
 
+/** `kubectl run` a busybox pod running `script` through `server` and wait until it is Ready; `logs` explains a failure. */
+async function runReadyPod(
+  server: Parameters<typeof kubectl>[0],
+  name: string,
+  script: string,
+  logs: () => string,
+  timeout = "60s",
+): Promise<void> {
+  const run = await kubectl(server, "run", name, "--image=busybox:1.36", "--", "sh", "-c", script);
+  assert.equal(run.code, 0, run.stderr);
+  const ready = await kubectl(server, "wait", "--for=condition=Ready", `pod/${name}`, `--timeout=${timeout}`);
+  assert.equal(ready.code, 0, ready.stderr + logs().slice(-3000));
+}
+
 Deno.test({
   name: "agent: two servers on one datastore are one cluster, and a joined agent carries on through the second",
   ignore: !RUNTIME_TESTS,
@@ -61,19 +75,7 @@ Deno.test({
       });
       const ready = await kubectl(first, "wait", "--for=condition=Ready", `node/${NODE}`, "--timeout=60s");
       assert.equal(ready.code, 0, ready.stderr + agent.output().slice(-3000));
-      const run = await kubectl(
-        first,
-        "run",
-        "before",
-        "--image=busybox:1.36",
-        "--",
-        "sh",
-        "-c",
-        "echo one; sleep 600",
-      );
-      assert.equal(run.code, 0, run.stderr);
-      const podReady = await kubectl(first, "wait", "--for=condition=Ready", "pod/before", "--timeout=60s");
-      assert.equal(podReady.code, 0, podReady.stderr + agent.output().slice(-3000));
+      await runReadyPod(first, "before", "echo one; sleep 600", agent.output);
       await eventually(
         async () => (await kubectl(second, "logs", "before")).stdout === "one\n",
         "the second server reaches the agent's kubelet through its own tunnel",
@@ -98,19 +100,7 @@ Deno.test({
         );
         return renew.code === 0 && new Date(renew.stdout) > stoppedAt;
       }, "the agent renews its Lease through the second server");
-      const again = await kubectl(
-        second,
-        "run",
-        "after",
-        "--image=busybox:1.36",
-        "--",
-        "sh",
-        "-c",
-        "echo two; sleep 600",
-      );
-      assert.equal(again.code, 0, again.stderr);
-      const afterReady = await kubectl(second, "wait", "--for=condition=Ready", "pod/after", "--timeout=90s");
-      assert.equal(afterReady.code, 0, afterReady.stderr + agent.output().slice(-3000));
+      await runReadyPod(second, "after", "echo two; sleep 600", agent.output, "90s");
       await eventually(
         async () => (await kubectl(second, "logs", "after")).stdout === "two\n",
         "a pod started after the failover runs on the agent and its logs come through",
@@ -140,11 +130,7 @@ Deno.test({
     await using second = await startK3sServer({ bindAddress: "127.0.0.3", port, args: shared });
     const ready = await kubectl(second, "wait", "--for=condition=Ready", `node/${SERVER_NODE}`, "--timeout=60s");
     assert.equal(ready.code, 0, ready.stderr + first.output().slice(-3000));
-    const script = "echo hello-from-the-server-node; sleep 600";
-    const run = await kubectl(second, "run", "web", "--image=busybox:1.36", "--", "sh", "-c", script);
-    assert.equal(run.code, 0, run.stderr);
-    const podReady = await kubectl(second, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s");
-    assert.equal(podReady.code, 0, podReady.stderr + first.output().slice(-3000));
+    await runReadyPod(second, "web", "echo hello-from-the-server-node; sleep 600", first.output);
     assert.equal((await kubectl(second, "get", "pod", "web", "-o", "jsonpath={.spec.nodeName}")).stdout, SERVER_NODE);
 
     await eventually(
